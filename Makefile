@@ -1,0 +1,44 @@
+# The README's two commands are `make run` and `make test`; .ci/run calls `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PATHS ?= .
+
+.PHONY: run test install install-dev services lint typecheck unit bench clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "osswatch needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[server,dev]'
+
+## The main job on the embedded default (SQLite file, no server): scan PATHS.
+run: install
+	$(BIN)/osswatch inventory $(PATHS)
+
+services:
+	bash scripts/services.sh
+
+lint: install-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: install-dev
+	$(BIN)/mypy --strict src tests
+
+unit: install-dev services
+	$(BIN)/pytest
+
+## Everything CI checks: lint, types, and the whole test suite against real services.
+test: lint typecheck unit
+
+bench: install-dev
+	$(BIN)/python benchmarks/inventory.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The `osswatch` command line: a thin typer adapter over the library."""

@@ -1,0 +1,100 @@
+"""The root `osswatch` command, its global options, and the one place errors become exit codes.
+
+Exit codes: 0 ok; 1 the policy failed; 2 usage or input error; 3 internal error.
+Heavy modules are imported inside the commands so that `osswatch --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated, NoReturn
+
+import click
+import typer
+
+from osswatch import __version__
+from osswatch.cli import inventory_cmd
+from osswatch.cli.console import print_error
+from osswatch.errors import InputError, OsswatchError
+
+EXIT_OK = 0
+EXIT_POLICY_FAILED = 1
+EXIT_INPUT_ERROR = 2
+EXIT_INTERNAL_ERROR = 3
+
+app = typer.Typer(
+    name="osswatch",
+    help=(
+        "Watch the open source your projects ship: what is in them, which of it has known "
+        "vulnerabilities or has gone unmaintained, and whether it meets your rules.\n\n"
+        "Start with `osswatch inventory PATH` to see what is there."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command(name="inventory")(inventory_cmd.inventory)
+
+_debug = False
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"osswatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", envvar="OSSWATCH_DEBUG", help="Show tracebacks and debug logging."),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Global options."""
+    global _debug
+    _debug = debug
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _exit_code_of(error: OsswatchError) -> int:
+    return EXIT_INPUT_ERROR if isinstance(error, InputError) else EXIT_INTERNAL_ERROR
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Run the command line and exit with its code."""
+    try:
+        result = app(args=argv, standalone_mode=False)
+        code = result if isinstance(result, int) else EXIT_OK
+    except click.exceptions.Exit as e:
+        code = e.exit_code
+    except click.ClickException as e:
+        e.show()
+        code = EXIT_INPUT_ERROR
+    except click.exceptions.Abort:
+        print_error("aborted")
+        code = 130
+    except OsswatchError as e:
+        if _debug:
+            raise
+        print_error(str(e))
+        code = _exit_code_of(e)
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as e:  # noqa: BLE001 - the last line of defence maps any bug to exit 3
+        if _debug:
+            raise
+        print_error(f"internal error: {type(e).__name__}: {e} (run with --debug for details)")
+        code = EXIT_INTERNAL_ERROR
+    sys.exit(code)

@@ -1,0 +1,89 @@
+"""The `osswatch/1` JSON document (shape documented in docs/json-output.md)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from osswatch import __version__
+from osswatch.model import Component, Inventory, Problem, SourceFile
+
+SCHEMA = "osswatch/1"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def component_json(component: Component) -> dict[str, Any]:
+    """One component as JSON."""
+    return {
+        "ecosystem": component.ecosystem,
+        "name": component.name,
+        "version": component.version,
+        "purl": component.purl,
+        "identified": component.is_identified,
+        "pinned": component.is_pinned,
+        "direct": component.is_direct,
+        "scope": component.scope.value,
+        "source": {"path": component.location.path, "line": component.location.line},
+        "licenses": list(component.licenses),
+        "ref": component.ref,
+        "depends_on": list(component.depends_on),
+    }
+
+
+def source_json(source: SourceFile) -> dict[str, Any]:
+    """One file read, as JSON."""
+    document: dict[str, Any] = {
+        "path": source.path,
+        "kind": source.kind,
+        "components": source.component_count,
+    }
+    if source.sbom is not None:
+        document["sbom"] = {
+            "spec": source.sbom.spec,
+            "timestamp": _iso(source.sbom.timestamp),
+            "authors": list(source.sbom.authors),
+            "supplier": source.sbom.supplier,
+            "subject": source.sbom.subject,
+        }
+    return document
+
+
+def problem_json(problem: Problem) -> dict[str, Any]:
+    """One unreadable file, as JSON."""
+    return {
+        "path": problem.location.path,
+        "line": problem.location.line,
+        "message": problem.message,
+    }
+
+
+def envelope(generated_at: datetime | None = None) -> dict[str, Any]:
+    """The fields every osswatch JSON document starts with."""
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "osswatch", "version": __version__},
+        "generated_at": _iso(generated_at or datetime.now(UTC)),
+    }
+
+
+def inventory_document(inventory: Inventory) -> dict[str, Any]:
+    """The whole inventory as an `osswatch/1` document."""
+    return {
+        **envelope(),
+        "sources": [source_json(s) for s in inventory.sources],
+        "problems": [problem_json(p) for p in inventory.problems],
+        "components": [component_json(c) for c in inventory.components],
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """Pretty, stable JSON text."""
+    return json.dumps(document, indent=2, ensure_ascii=False)
