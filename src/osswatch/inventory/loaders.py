@@ -11,6 +11,7 @@ declarations and external references.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError as XmlParseError
@@ -24,6 +25,7 @@ from osswatch.inventory.base import Document
 MAX_DEPTH = 256
 """Deepest nesting accepted in YAML documents; no real lockfile comes near it."""
 
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)")
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -44,8 +46,10 @@ def load_toml(document: Document) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        line = getattr(e, "lineno", None)
-        message = getattr(e, "msg", str(e))
+        # Python 3.11–3.13 put the position only in the message: "… (at line 3, column 11)".
+        position = _TOML_POSITION.search(str(e))
+        line = int(position.group(1)) if position else None
+        message = _TOML_POSITION.sub("", str(e)).strip()
         raise document.error(f"invalid TOML: {message}", line=line) from e
     except RecursionError as e:
         raise document.error("invalid TOML: nested too deeply") from e
