@@ -44,5 +44,5 @@ def test_custom_error_factory_is_used() -> None:
     def factory(message: str) -> Exception:
         return ValueError(f"file.json: {message}")
 
-    with pytest.raises(ValueError, match="file.json: missing 'id' in 'x'"):
+    with pytest.raises(ValueError, match=r"file\.json: missing 'id' in 'x'"):
         Fields({}, "x", error=factory).str("id")

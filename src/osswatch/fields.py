@@ -1,12 +1,13 @@
 """Typed access to untrusted mappings (parsed JSON/TOML/YAML), with errors naming the key path.
 
-    fields = Fields(data, "packages[3]", error=document.error)
-    name = fields.str("name")            # ParseError "…: missing 'name' in 'packages[3]'"
-    deps = fields.opt_mapping("dependencies")
+fields = Fields(data, "packages[3]", error=document.error)
+name = fields.str("name")            # ParseError "…: missing 'name' in 'packages[3]'"
+deps = fields.opt_mapping("dependencies")
 """
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -35,20 +36,20 @@ class Fields:
     def __init__(
         self,
         data: object,
-        context: str,
+        context: builtins.str,
         *,
-        error: Callable[[str], Exception] = _default_error,
+        error: Callable[[builtins.str], Exception] = _default_error,
     ) -> None:
         if not isinstance(data, Mapping):
             raise error(f"expected a table at '{context}', found {_type_name(data)}")
-        self._data: Mapping[str, Any] = data
+        self._data: Mapping[builtins.str, Any] = data
         self._error = error
         self.context = context
 
-    def _path(self, key: str) -> str:
+    def _path(self, key: builtins.str) -> builtins.str:
         return f"{self.context}.{key}" if self.context else key
 
-    def _get(self, key: str, kind: type | tuple[type, ...], kind_name: str, required: bool) -> Any:
+    def _get(self, key: builtins.str, kind: type | tuple[type, ...], kind_name: str, required: bool) -> Any:
         value = self._data.get(key)
         if value is None:
             if required:
@@ -59,50 +60,50 @@ class Fields:
             raise self._error(f"'{self._path(key)}' should be {kind_name}, found {found}")
         return value
 
-    def str(self, key: str) -> str:
+    def str(self, key: builtins.str) -> builtins.str:
         """A required string."""
-        value: str = self._get(key, str, "a string", True)
+        value: builtins.str = self._get(key, builtins.str, "a string", True)
         return value
 
-    def opt_str(self, key: str) -> str | None:
+    def opt_str(self, key: builtins.str) -> builtins.str | None:
         """An optional string (None when absent)."""
-        value: str | None = self._get(key, str, "a string", False)
+        value: builtins.str | None = self._get(key, builtins.str, "a string", False)
         return value
 
-    def opt_bool(self, key: str) -> bool | None:
+    def opt_bool(self, key: builtins.str) -> bool | None:
         """An optional boolean."""
         value: bool | None = self._get(key, bool, "a boolean", False)
         return value
 
-    def opt_int(self, key: str) -> int | None:
+    def opt_int(self, key: builtins.str) -> int | None:
         """An optional integer."""
         value: int | None = self._get(key, int, "an integer", False)
         return value
 
-    def list(self, key: str) -> list[Any]:
+    def list(self, key: builtins.str) -> list[Any]:
         """A list; an absent key reads as empty."""
         value: list[Any] | None = self._get(key, list, "a list", False)
         return value if value is not None else []
 
-    def mapping(self, key: str) -> Fields:
+    def mapping(self, key: builtins.str) -> Fields:
         """A required nested table."""
         return Fields(self._get(key, Mapping, "a table", True), self._path(key), error=self._error)
 
-    def opt_mapping(self, key: str) -> Fields | None:
+    def opt_mapping(self, key: builtins.str) -> Fields | None:
         """An optional nested table."""
         value = self._get(key, Mapping, "a table", False)
         return None if value is None else Fields(value, self._path(key), error=self._error)
 
-    def tables(self, key: str) -> Iterator[Fields]:
+    def tables(self, key: builtins.str) -> Iterator[Fields]:
         """Each entry of a list of tables, with `key[i]` as its context."""
         for index, item in enumerate(self.list(key)):
             yield Fields(item, f"{self._path(key)}[{index}]", error=self._error)
 
-    def items(self) -> Iterator[tuple[str, Any]]:
+    def items(self) -> Iterator[tuple[builtins.str, Any]]:
         """The raw key/value pairs of this table."""
         return iter(self._data.items())
 
-    def raw(self, key: str) -> Any:
+    def raw(self, key: builtins.str) -> Any:
         """The raw value of a key, unchecked (None when absent)."""
         return self._data.get(key)
 

@@ -30,12 +30,12 @@ from osswatch.ecosystems.identity import (
         ("RubyGems", "rails", "7.0.0", "pkg:gem/rails@7.0.0"),
         ("PyPI", "requests", None, "pkg:pypi/requests"),
     ],
-    ids=lambda v: str(v),
+    ids=str,
 )
 def test_purl_round_trip(ecosystem: str, name: str, version: str | None, purl: str) -> None:
     assert purl_for(ecosystem, name, version) == purl
     parsed = parse_purl(purl)
-    assert parsed.ecosystem == ecosystem.split(":")[0]
+    assert parsed.ecosystem == ecosystem.split(":", maxsplit=1)[0]
     assert parsed.name == name
     assert parsed.version == version
 
@@ -47,7 +47,7 @@ def test_unknown_purl_type_is_unidentified_not_an_error() -> None:
 
 
 def test_malformed_purl_raises_value_error() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="purl"):
         parse_purl("not-a-purl")
 
 

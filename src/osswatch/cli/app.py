@@ -37,7 +37,7 @@ app = typer.Typer(
 )
 app.command(name="inventory")(inventory_cmd.inventory)
 
-_debug = False
+_state = {"debug": False}
 
 
 def _show_version(value: bool) -> None:
@@ -54,14 +54,11 @@ def root(
     ] = False,
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
-        ),
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
     ] = False,
 ) -> None:
     """Global options."""
-    global _debug
-    _debug = debug
+    _state["debug"] = debug
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -86,14 +83,14 @@ def main(argv: list[str] | None = None) -> NoReturn:
         print_error("aborted")
         code = 130
     except OsswatchError as e:
-        if _debug:
+        if _state["debug"]:
             raise
         print_error(str(e))
         code = _exit_code_of(e)
     except KeyboardInterrupt:
         code = 130
-    except Exception as e:  # noqa: BLE001 - the last line of defence maps any bug to exit 3
-        if _debug:
+    except Exception as e:  # the last line of defence maps any bug to exit 3
+        if _state["debug"]:
             raise
         print_error(f"internal error: {type(e).__name__}: {e} (run with --debug for details)")
         code = EXIT_INTERNAL_ERROR

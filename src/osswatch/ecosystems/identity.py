@@ -43,9 +43,7 @@ IDENTITIES: tuple[EcosystemIdentity, ...] = (
     EcosystemIdentity(osv="Maven", purl_type="maven", name_separator=":"),
     EcosystemIdentity(osv="NuGet", purl_type="nuget", case=Case.INSENSITIVE),
     EcosystemIdentity(osv="RubyGems", purl_type="gem"),
-    EcosystemIdentity(
-        osv="Packagist", purl_type="composer", case=Case.INSENSITIVE, name_separator="/"
-    ),
+    EcosystemIdentity(osv="Packagist", purl_type="composer", case=Case.INSENSITIVE, name_separator="/"),
     EcosystemIdentity(osv="Pub", purl_type="pub", case=Case.INSENSITIVE),
     EcosystemIdentity(osv="Hex", purl_type="hex", case=Case.INSENSITIVE),
     EcosystemIdentity(osv="Hackage", purl_type="hackage"),

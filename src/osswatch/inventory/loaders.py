@@ -14,7 +14,8 @@ import json
 import re
 import tomllib
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError as XmlParseError
+from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import ParseError as XmlParseError
 
 import yaml
 from defusedxml import DefusedXmlException

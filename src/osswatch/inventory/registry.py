@@ -43,9 +43,7 @@ class ParserEntry:
 
 
 def _entry(kind: str, module: str, attribute: str, *names: str) -> ParserEntry:
-    return ParserEntry(
-        kind=kind, module=f"osswatch.inventory.{module}", attribute=attribute, names=names
-    )
+    return ParserEntry(kind=kind, module=f"osswatch.inventory.{module}", attribute=attribute, names=names)
 
 
 _CDX_JSON = ParserEntry(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from osswatch import __version__
-from osswatch.model import Component, Inventory, Problem, SourceFile
+from osswatch.model import Component, Finding, Inventory, Problem, SourceFile
 
 SCHEMA = "osswatch/1"
 
@@ -81,6 +81,33 @@ def inventory_document(inventory: Inventory) -> dict[str, Any]:
         "sources": [source_json(s) for s in inventory.sources],
         "problems": [problem_json(p) for p in inventory.problems],
         "components": [component_json(c) for c in inventory.components],
+    }
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """One vulnerability affecting one component, as JSON."""
+    component = finding.component
+    return {
+        "id": finding.id,
+        "aliases": list(finding.aliases),
+        "summary": finding.summary,
+        "severity": {
+            "level": finding.rating.level,
+            "score": finding.rating.score,
+            "vector": finding.rating.vector,
+            "system": finding.rating.system,
+        },
+        "fixed_in": list(finding.fixed_in),
+        "published": _iso(finding.published),
+        "references": list(finding.references),
+        "sources": list(finding.sources),
+        "component": {
+            "ecosystem": component.ecosystem,
+            "name": component.name,
+            "version": component.version,
+            "purl": component.purl,
+            "source": {"path": component.location.path, "line": component.location.line},
+        },
     }
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.table import Table
 
-from osswatch.model import Component, Inventory
+from osswatch.model import Component, Finding, Inventory
 
 
 def _direct_label(component: Component) -> str:
@@ -47,3 +49,58 @@ def inventory_summary(inventory: Inventory) -> str:
     if inventory.problems:
         parts.append(f"{len(inventory.problems)} files could not be read")
     return ", ".join(parts)
+
+
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "none", "unknown")
+_SEVERITY_STYLE = {
+    "critical": "bold white on red",
+    "high": "bold red",
+    "medium": "yellow",
+    "low": "cyan",
+    "none": "dim",
+    "unknown": "magenta",
+}
+
+
+def severity_rank(level: str) -> int:
+    """0 for critical … 5 for unknown; the order findings are shown in."""
+    return SEVERITY_ORDER.index(level) if level in SEVERITY_ORDER else len(SEVERITY_ORDER)
+
+
+def findings_table(findings: Sequence[Finding]) -> Table:
+    """One row per vulnerability per component, worst first."""
+    table = Table(header_style="bold")
+    for column in ("Severity", "Package", "Installed", "Vulnerability", "Fixed in", "Source"):
+        table.add_column(column, overflow="fold")
+    ordered = sorted(
+        findings,
+        key=lambda f: (severity_rank(f.rating.level), f.component.name.lower(), f.id),
+    )
+    for finding in ordered:
+        level = finding.rating.level
+        score = f" {finding.rating.score:.1f}" if finding.rating.score is not None else ""
+        ids = finding.id + (f"\n[dim]{', '.join(finding.aliases)}[/]" if finding.aliases else "")
+        table.add_row(
+            f"[{_SEVERITY_STYLE.get(level, '')}]{level}{score}[/]",
+            f"{finding.component.name} [dim]({finding.component.ecosystem})[/]",
+            finding.component.version or "",
+            ids,
+            finding.fixed_in[0] if finding.fixed_in else "[dim]no fix yet[/]",
+            finding.component.location.path,
+        )
+    return table
+
+
+def findings_summary(findings: Sequence[Finding], component_count: int) -> str:
+    """One line: how many vulnerabilities in how many packages, by severity."""
+    if not findings:
+        return f"No known vulnerabilities in {component_count} components."
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.rating.level] = counts.get(finding.rating.level, 0) + 1
+    packages = {(f.component.ecosystem, f.component.name, f.component.version) for f in findings}
+    by_level = ", ".join(f"{counts[level]} {level}" for level in SEVERITY_ORDER if level in counts)
+    return (
+        f"{len(findings)} known vulnerabilities in {len(packages)} of {component_count} "
+        f"components ({by_level})."
+    )

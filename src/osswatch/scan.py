@@ -1,0 +1,40 @@
+"""One scan: inventory → advisory matching (→ health → policy) composed into a `ScanResult`.
+
+This is the only entry the CLI, the server and the workers call. It does no I/O itself: the
+inventory and the advisory source are passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from osswatch.advisories.base import AdvisorySource
+from osswatch.ecosystems.identity import base_ecosystem
+from osswatch.model import Component, Finding, Inventory
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ScanResult:
+    """What one scan found."""
+
+    inventory: Inventory
+    findings: tuple[Finding, ...]
+
+
+def matchable(components: Iterable[Component]) -> list[Component]:
+    """The components advisories can be matched against: identified and pinned."""
+    return [c for c in components if c.is_identified and c.is_pinned]
+
+
+def ecosystems_needed(inventory: Inventory) -> set[str]:
+    """The OSV base ecosystems whose advisories this inventory needs."""
+    return {base_ecosystem(c.ecosystem) for c in matchable(inventory.components) if c.ecosystem}
+
+
+def scan(inventory: Inventory, advisories: AdvisorySource) -> ScanResult:
+    """Match every identified, pinned component against the advisories."""
+    from osswatch.advisories.match import match_inventory
+
+    findings = match_inventory(matchable(inventory.components), advisories)
+    return ScanResult(inventory=inventory, findings=tuple(findings))
