@@ -10,7 +10,6 @@ import logging
 import sys
 from typing import Annotated, NoReturn
 
-import click
 import typer
 
 from osswatch import __version__
@@ -48,6 +47,7 @@ def _show_version(value: bool) -> None:
 
 @app.callback()
 def root(
+    context: typer.Context,
     debug: Annotated[
         bool,
         typer.Option("--debug", envvar="OSSWATCH_DEBUG", help="Show tracebacks and debug logging."),
@@ -56,8 +56,22 @@ def root(
         bool,
         typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
     ] = False,
+    config: Annotated[
+        str | None,
+        typer.Option(
+            "--config",
+            envvar="OSSWATCH_CONFIG",
+            help="Config file whose [settings] give defaults for any option (see docs/user-guide.md).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Global options."""
+    from osswatch.cli.config import config_path, default_map, load_settings
+
+    path = config_path(config)
+    if path is not None:
+        context.default_map = default_map(context.command, load_settings(path))
     _state["debug"] = debug
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
@@ -70,28 +84,24 @@ def _exit_code_of(error: OsswatchError) -> int:
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    """Run the command line and exit with its code."""
+    """Run the command line and exit with its code.
+
+    Typer (standalone mode) turns usage errors into exit 2 and `typer.Exit` into its code; what
+    escapes it is ours to map: OsswatchError by kind, anything else as an internal error.
+    """
     try:
-        result = app(args=argv, standalone_mode=False)
-        code = result if isinstance(result, int) else EXIT_OK
-    except click.exceptions.Exit as e:
-        code = e.exit_code
-    except click.ClickException as e:
-        e.show()
-        code = EXIT_INPUT_ERROR
-    except click.exceptions.Abort:
-        print_error("aborted")
-        code = 130
+        app(args=argv, prog_name="osswatch")
     except OsswatchError as e:
         if _state["debug"]:
             raise
         print_error(str(e))
-        code = _exit_code_of(e)
+        sys.exit(_exit_code_of(e))
     except KeyboardInterrupt:
-        code = 130
+        print_error("interrupted")
+        sys.exit(130)
     except Exception as e:  # the last line of defence maps any bug to exit 3
         if _state["debug"]:
             raise
         print_error(f"internal error: {type(e).__name__}: {e} (run with --debug for details)")
-        code = EXIT_INTERNAL_ERROR
-    sys.exit(code)
+        sys.exit(EXIT_INTERNAL_ERROR)
+    sys.exit(EXIT_OK)

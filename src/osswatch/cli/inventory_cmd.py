@@ -58,7 +58,7 @@ def inventory(
     include_dev: IncludeDevOption = True,
     max_file_size: MaxFileSizeOption = 64 * 1024 * 1024,
     output: OutputOption = None,
-) -> int:
+) -> None:
     """List every open-source component in SBOMs (CycloneDX, SPDX) and lockfiles under PATH.
 
     Folders are walked recursively, skipping node_modules, .git, virtualenvs and vendored trees.
@@ -93,4 +93,5 @@ def inventory(
             print_rich(output, inventory_table(found), inventory_summary(found))
     for problem in found.problems:
         print_warning(f"skipped {problem}")
-    return 2 if found.problems else 0
+    if found.problems:
+        raise typer.Exit(2)
