@@ -69,6 +69,21 @@ def _collect_folder(root: Path, options: CollectOptions) -> Inventory:
     return inventory
 
 
+def without_duplicates(inventory: Inventory) -> Inventory:
+    """The inventory with each (file, line, package, version) once: a file reached both directly and
+    through another's include (`-r base.txt`) must not count twice."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for c in inventory.components:
+        key = (c.location.path, c.location.line, c.ecosystem, c.name, c.version)
+        if key not in seen:
+            seen.add(key)
+            kept.append(c)
+    sources = {s.path: s for s in inventory.sources}
+    problems = list(dict.fromkeys(inventory.problems))
+    return Inventory(components=tuple(kept), sources=tuple(sources.values()), problems=tuple(problems))
+
+
 def without_dev(inventory: Inventory) -> Inventory:
     """The inventory less development-only components."""
     kept = tuple(c for c in inventory.components if c.scope is not Scope.DEV)
@@ -87,4 +102,5 @@ def collect(paths: Sequence[Path], options: CollectOptions | None = None) -> Inv
             inventory = inventory.merged(_collect_file(path, options))
         else:
             raise InputError(f"{path}: no such file or folder")
+    inventory = without_duplicates(inventory)
     return inventory if options.include_dev else without_dev(inventory)

@@ -50,6 +50,8 @@ def load_toml(document: Document) -> dict[str, Any]:
         # Python 3.11–3.13 put the position only in the message: "… (at line 3, column 11)".
         position = _TOML_POSITION.search(str(e))
         line = int(position.group(1)) if position else None
+        if position is None and "at end of document" in str(e):
+            line = text.count("\n") + 1
         message = _TOML_POSITION.sub("", str(e)).strip()
         raise document.error(f"invalid TOML: {message}", line=line) from e
     except RecursionError as e:
