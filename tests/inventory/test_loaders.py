@@ -118,3 +118,15 @@ def test_malformed_xml_names_line() -> None:
     with pytest.raises(ParseError) as caught:
         load_xml(document_of(b"<bom>\n<components>\n</bom>", "bom.xml"))
     assert caught.value.line == 3
+
+
+def test_xml_with_unknown_encoding_is_a_parse_error() -> None:
+    with pytest.raises(ParseError, match="invalid XML") as caught:
+        load_xml(document_of(b'<?xml version="1.0" encoding="U1F-8"?><bom/>', "bom.xml"))
+    assert caught.value.line == 1
+
+
+def test_truncated_toml_names_the_last_line() -> None:
+    with pytest.raises(ParseError) as caught:
+        load_toml(document_of('[[package]]\nname = "a"\nversion = "1', "poetry.lock"))
+    assert caught.value.line == 3

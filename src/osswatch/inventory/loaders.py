@@ -95,4 +95,6 @@ def load_xml(document: Document) -> Element:
     except XmlParseError as e:
         line, _column = e.position
         raise document.error(f"invalid XML: {e}", line=line) from e
+    except LookupError as e:  # an XML declaration naming an unknown encoding
+        raise document.error(f"invalid XML: {e}", line=1) from e
     return root
