@@ -48,4 +48,4 @@ class VersionScheme(Protocol):
 def compare_by_key(scheme: VersionScheme, a: str, b: str) -> int:
     """`compare` in terms of `sort_key`, for schemes whose keys are totally ordered."""
     key_a, key_b = scheme.sort_key(a), scheme.sort_key(b)
-    return (key_a > key_b) - (key_a < key_b)
+    return int(key_a > key_b) - int(key_a < key_b)

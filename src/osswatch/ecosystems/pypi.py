@@ -17,7 +17,8 @@ _NAME_SEPARATORS = re.compile(r"[-_.]+")
 def _parse(version: str) -> Version | None:
     try:
         return Version(version)
-    except InvalidVersion:
+    except (InvalidVersion, ValueError):
+        # ValueError: int() refuses a release number past sys.get_int_max_str_digits().
         return None
 
 
