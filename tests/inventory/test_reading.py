@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from osswatch.errors import ParseError
-from osswatch.inventory.reading import ReadLimits, read_document
+from osswatch.inventory.reading import ReadLimits, read_document, read_head
 
 
 def test_reads_text_and_siblings(tmp_path: Path) -> None:
@@ -38,3 +38,13 @@ def test_binary_file_is_refused(tmp_path: Path) -> None:
 def test_unreadable_path_names_the_reason(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match="cannot read"):
         read_document(tmp_path / "absent.lock", ReadLimits())
+
+
+def test_head_sees_both_ends_of_a_large_file(tmp_path: Path) -> None:
+    # cyclonedx-python-lib writes "bomFormat" last; the sniffing must still find it.
+    sbom = tmp_path / "sbom.json"
+    sbom.write_text('{"components": [' + ",".join(['{"name": "x"}'] * 2000) + '], "bomFormat": "CycloneDX"}')
+    head = read_head(sbom)
+    assert head.startswith(b'{"components"')
+    assert b'"bomFormat": "CycloneDX"' in head
+    assert len(head) <= 8193

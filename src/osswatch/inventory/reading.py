@@ -27,10 +27,19 @@ def _megabytes(size: int) -> str:
 
 
 def read_head(path: Path) -> bytes:
-    """The first bytes of a file, for recognising its format; empty when it cannot be read."""
+    """The first and last 4 KiB of a file, for recognising its format; empty when unreadable.
+
+    Both ends, because writers differ: cyclonedx-python-lib puts `bomFormat` and `$schema` at the
+    end of the document, most others at the start.
+    """
     try:
         with path.open("rb") as stream:
-            return stream.read(HEAD_SIZE)
+            head = stream.read(HEAD_SIZE)
+            size = os.fstat(stream.fileno()).st_size
+            if size <= HEAD_SIZE:
+                return head
+            stream.seek(max(HEAD_SIZE, size - HEAD_SIZE))
+            return head + b"\n" + stream.read(HEAD_SIZE)
     except OSError:
         return b""
 
