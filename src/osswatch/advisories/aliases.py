@@ -1,0 +1,110 @@
+"""One vulnerability per alias group: advisories that name each other, transitively, are merged.
+
+Two advisory records describe the same vulnerability when one's id or `aliases` share an id with the
+other's (https://ossf.github.io/osv-schema/#aliases-field); the relation is closed transitively with a
+union-find, so `A ~ CVE-1` and `B ~ CVE-1` put A and B together even when neither names the other.
+`related` ids are *not* aliases and never merge groups.
+
+The primary id of a group is always the id of a record that was matched (so it can be looked up in
+the store and carries ranges), chosen by a fixed order that does not depend on input order:
+ecosystem databases' own ids (`PYSEC-`, `GO-`, `RUSTSEC-`, …) first, then `GHSA-`, then `CVE-`, then
+anything else, and by id within a kind. The ecosystem's own database is preferred because it is
+the record that was written for this package (with its fix versions), whereas GHSA and CVE records
+are often broader or later copies; listing every id keeps CVE and GHSA searchable all the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from osswatch.model import Advisory, AdvisoryId
+
+# Prefixes of general-purpose databases, ranked after ecosystem databases (rank 0).
+_GENERAL_PREFIXES = ("GHSA-", "CVE-")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AliasGroup:
+    """The matched records of one vulnerability and every id it is known by, primary first."""
+
+    records: tuple[Advisory, ...]
+    """The advisories that matched, primary record first."""
+    ids: tuple[AdvisoryId, ...]
+    """The records' ids (primary first) followed by alias-only ids, each part in `id_order`."""
+
+    @property
+    def primary(self) -> Advisory:
+        """The record whose id names the vulnerability."""
+        return self.records[0]
+
+    @property
+    def aliases(self) -> tuple[AdvisoryId, ...]:
+        """Every id but the primary one."""
+        return self.ids[1:]
+
+    @property
+    def sources(self) -> tuple[AdvisoryId, ...]:
+        """The ids of the matched records, for attribution."""
+        return tuple(record.id for record in self.records)
+
+
+def id_order(advisory_id: str) -> tuple[int, str]:
+    """The sort key that picks primary ids: ecosystem database ids, then GHSA, CVE, then others."""
+    upper = advisory_id.upper()
+    for rank, prefix in enumerate(_GENERAL_PREFIXES, start=1):
+        if upper.startswith(prefix):
+            return (rank, advisory_id)
+    has_database_prefix = "-" in advisory_id
+    return (0 if has_database_prefix else len(_GENERAL_PREFIXES) + 1, advisory_id)
+
+
+def group_by_alias(advisories: Iterable[Advisory]) -> list[AliasGroup]:
+    """The advisories grouped transitively by shared ids, groups ordered by primary id."""
+    records = _unique(advisories)
+    parents = _UnionFind()
+    for record in records:
+        for alias in record.aliases:
+            parents.union(record.id, alias)
+    members: dict[str, list[Advisory]] = {}
+    for record in records:
+        members.setdefault(parents.find(record.id), []).append(record)
+    groups = [_group_of(found) for found in members.values()]
+    return sorted(groups, key=lambda group: id_order(group.primary.id))
+
+
+def _unique(advisories: Iterable[Advisory]) -> list[Advisory]:
+    """One record per id (the first seen), so a record offered twice is not counted twice."""
+    by_id: dict[str, Advisory] = {}
+    for advisory in advisories:
+        by_id.setdefault(advisory.id, advisory)
+    return list(by_id.values())
+
+
+def _group_of(records: Sequence[Advisory]) -> AliasGroup:
+    ordered = tuple(sorted(records, key=lambda record: id_order(record.id)))
+    own = [record.id for record in ordered]
+    others = {alias for record in ordered for alias in record.aliases} - set(own)
+    return AliasGroup(records=ordered, ids=(*own, *sorted(others, key=id_order)))
+
+
+class _UnionFind:
+    """Disjoint sets of ids with path halving (https://en.wikipedia.org/wiki/Disjoint-set_data_structure)."""
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        parent = self._parent.setdefault(item, item)
+        while parent != item:
+            grandparent = self._parent[parent]
+            self._parent[item] = grandparent
+            item, parent = grandparent, self._parent[grandparent]
+        return item
+
+    def union(self, a: str, b: str) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            # The smaller id becomes the root, so the result does not depend on input order.
+            low, high = sorted((root_a, root_b))
+            self._parent[high] = low
