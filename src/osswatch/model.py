@@ -265,3 +265,67 @@ class Finding:
     def id(self) -> AdvisoryId:
         """The primary id of the vulnerability."""
         return self.advisory_ids[0]
+
+
+# --- policy -----------------------------------------------------------------------------------
+
+
+class Level(enum.StrEnum):
+    """How much a rule matters: `fail` breaks the build, `warn` is shown, `info` is recorded."""
+
+    FAIL = "fail"
+    WARN = "warn"
+    INFO = "info"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Suppression:
+    """Why a violation does not count: a waiver or a VEX statement, with who, why and until when."""
+
+    kind: str
+    """`waiver` or `vex`."""
+    reason: str
+    approved_by: str | None = None
+    expires: datetime | None = None
+    justification: str | None = None
+    """The VEX justification (`component_not_present`, `vulnerable_code_not_in_execute_path`, …)."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Violation:
+    """One rule that fired, on one component (and vulnerability, where the rule is about one)."""
+
+    rule_id: str
+    level: Level
+    message: str
+    component: Component | None = None
+    finding: Finding | None = None
+    remediation: str | None = None
+    """What to do, e.g. `upgrade requests 2.25.1 → 2.31.0`."""
+    guidance: str | None = None
+    """The clause or guidance the rule implements (e.g. `ISO/IEC 18974 §4.3.2`)."""
+    suppressed: Suppression | None = None
+
+    @property
+    def is_active(self) -> bool:
+        """True unless a waiver or VEX statement suppresses it."""
+        return self.suppressed is None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Verdict:
+    """The policy's answer for one scan: every violation, suppressed ones included."""
+
+    violations: tuple[Violation, ...] = ()
+    policy_name: str = "baseline"
+    notes: tuple[str, ...] = ()
+    """Things the evaluation wants people to know (an expired waiver, stale advisory data)."""
+
+    def count(self, level: Level) -> int:
+        """How many active violations at this level."""
+        return sum(1 for v in self.violations if v.is_active and v.level is level)
+
+    @property
+    def is_passed(self) -> bool:
+        """True when no active violation is at `fail` level."""
+        return self.count(Level.FAIL) == 0
