@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +131,29 @@ def test_truncated_toml_names_the_last_line() -> None:
     with pytest.raises(ParseError) as caught:
         load_toml(document_of('[[package]]\nname = "a"\nversion = "1', "poetry.lock"))
     assert caught.value.line == 3
+
+
+@pytest.mark.parametrize(
+    "name", ["credo-ts/pnpm-lock.yaml", "bifold-wallet/yarn.lock"], ids=["pnpm", "yarn-berry"]
+)
+def test_yaml_builds_what_pyyaml_builds_on_real_lockfiles(shared_data: Path, name: str) -> None:
+    import yaml
+
+    text = (shared_data / "lockfiles" / name).read_text()
+    assert load_yaml(document_of(text)) == yaml.safe_load(text)
+
+
+SCALARS = (
+    "a: yes\nb: 0x1F\nc: 1_000\nd: 2001-12-14\ne: ~\nf: '01'\ng: 1.5\nh: [1, true, null, .inf]\ni: !!str 3\n"
+)
+
+
+def test_yaml_scalars_are_typed_as_safe_load_types_them() -> None:
+    import yaml
+
+    assert load_yaml(document_of(SCALARS)) == yaml.safe_load(SCALARS)
+
+
+def test_yaml_complex_key_is_a_parse_error() -> None:
+    with pytest.raises(ParseError, match="unsupported YAML"):
+        load_yaml(document_of("? [1]\n: x\n"))
