@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from osswatch import __version__
-from osswatch.cli import inventory_cmd
+from osswatch.cli import health_cmd, inventory_cmd
 from osswatch.cli.console import print_error
 from osswatch.errors import InputError, OsswatchError
 
@@ -35,6 +35,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command(name="inventory")(inventory_cmd.inventory)
+app.command(name="health")(health_cmd.health)
 
 _state = {"debug": False}
 
