@@ -6,12 +6,16 @@ inventory and the advisory source are passed in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from osswatch.advisories.base import AdvisorySource
 from osswatch.ecosystems.identity import base_ecosystem
-from osswatch.model import Component, Finding, Inventory
+from osswatch.model import Component, Finding, Inventory, Verdict
+
+if TYPE_CHECKING:
+    from osswatch.health.base import Health
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -20,6 +24,10 @@ class ScanResult:
 
     inventory: Inventory
     findings: tuple[Finding, ...]
+    health: Mapping[Component, Health] = field(default_factory=dict)
+    """Health per component, when it was assessed (empty with `--no-health`)."""
+    verdict: Verdict | None = None
+    """The policy's verdict, when a policy was evaluated."""
 
 
 def matchable(components: Iterable[Component]) -> list[Component]:

@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from osswatch import __version__
-from osswatch.cli import health_cmd, inventory_cmd
+from osswatch.cli import db_cmd, health_cmd, inventory_cmd, query_cmd, scan_cmd
 from osswatch.cli.console import print_error
 from osswatch.errors import InputError, OsswatchError
 
@@ -34,8 +34,11 @@ app = typer.Typer(
     rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app.command(name="scan")(scan_cmd.scan)
 app.command(name="inventory")(inventory_cmd.inventory)
 app.command(name="health")(health_cmd.health)
+app.command(name="query")(query_cmd.query)
+app.add_typer(db_cmd.app, name="db")
 
 _state = {"debug": False}
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from osswatch.cli.advisory_data import DatabaseOption, OfflineOption
 from osswatch.cli.console import print_warning, stderr_console, write_output
 
 if TYPE_CHECKING:
@@ -33,20 +34,8 @@ def health(
     output_format: Annotated[
         HealthFormat, typer.Option("--format", "-f", help="table for people, json for machines.")
     ] = HealthFormat.TABLE,
-    offline: Annotated[
-        bool,
-        typer.Option(
-            "--offline",
-            envvar="OSSWATCH_OFFLINE",
-            help="Use only cached registry data; list what is missing.",
-        ),
-    ] = False,
-    database: Annotated[
-        str | None,
-        typer.Option(
-            "--database", envvar="OSSWATCH_DATABASE_URL", help="Database URL (cache and release data)."
-        ),
-    ] = None,
+    offline: OfflineOption = False,
+    database_url: DatabaseOption = None,
     include_dev: Annotated[
         bool,
         typer.Option("--include-dev/--no-dev", envvar="OSSWATCH_INCLUDE_DEV", help="Count dev dependencies."),
@@ -69,12 +58,12 @@ def health(
 
     from osswatch.health.scan import ScanSettings, scan_health
     from osswatch.inventory.collect import CollectOptions, collect
-    from osswatch.settings import database_url
+    from osswatch.settings import database_url as resolve_database_url
     from osswatch.store.database import open_database
 
     found = collect(paths, CollectOptions(include_dev=include_dev))
-    engine = open_database(database_url(database))
-    with _progress() as on_progress:
+    engine = open_database(resolve_database_url(database_url))
+    with progress_bar() as on_progress:
         scan = asyncio.run(scan_health(found.components, engine, ScanSettings(offline=offline), on_progress))
     match output_format:
         case HealthFormat.JSON:
@@ -86,7 +75,7 @@ def health(
     _warn(scan, found)
 
 
-def _progress() -> Any:
+def progress_bar() -> Any:
     """A context manager yielding an `on_progress(done, total)` that drives a bar on stderr."""
     from contextlib import contextmanager
 
@@ -116,8 +105,10 @@ def _json_text(scan: HealthScan, found: Inventory) -> str:
     from osswatch.health.wording import by_risk
 
     results = by_risk(list(scan.report.components))
+    from osswatch.report.json_document import envelope
+
     document = {
-        "schema": "osswatch/1",
+        **envelope(),
         "kind": "health",
         "components": [_component_json(r) | {"health": health_json(r.health)} for r in results],
         "summary": summary_json(summarize(results)),
@@ -141,6 +132,11 @@ def _component_json(result: ComponentHealth) -> dict[str, Any]:
 
 
 def _table(scan: HealthScan) -> Table:
+    return health_table(list(scan.report.components))
+
+
+def health_table(results: list[ComponentHealth]) -> Table:
+    """One row per component, most at risk first."""
     from rich.table import Table
 
     from osswatch.health.wording import by_risk, last_release_text, month_of, years_behind
@@ -148,7 +144,7 @@ def _table(scan: HealthScan) -> Table:
     table = Table(title="Component health (most at risk first)")
     for column in ("package", "installed", "published", "latest", "behind", "upstream", "status"):
         table.add_column(column)
-    for result in by_risk(list(scan.report.components)):
+    for result in by_risk(results):
         health = result.health
         table.add_row(
             f"{result.component.ecosystem or '?'}/{result.component.name}",
@@ -163,9 +159,14 @@ def _table(scan: HealthScan) -> Table:
 
 
 def _summary_line(scan: HealthScan) -> str:
+    return summary_line(list(scan.report.components))
+
+
+def summary_line(results: list[ComponentHealth]) -> str:
+    """The project's health in one line: assessed, libyears, shares stale and unmaintained."""
     from osswatch.health.summary import summarize
 
-    summary = summarize(list(scan.report.components))
+    summary = summarize(results)
     counts = f"{summary.assessed} assessed, {summary.unknown} unknown"
     shares = f"{summary.stale_share:.0%} stale, {summary.unmaintained_share:.0%} unmaintained"
     return f"{counts}; {summary.total_libyears:.1f} libyears in total; {shares}"
@@ -182,4 +183,4 @@ def _warn(scan: HealthScan, found: Inventory) -> None:
             print_warning(f"  missing {url}")
 
 
-__all__ = ["HealthFormat", "health"]
+__all__ = ["HealthFormat", "health", "health_table", "progress_bar", "summary_line"]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from osswatch import __version__
 from osswatch.model import Component, Finding, Inventory, Problem, SourceFile
+
+if TYPE_CHECKING:
+    from osswatch.scan import ScanResult
 
 SCHEMA = "osswatch/1"
 
@@ -109,6 +113,30 @@ def finding_json(finding: Finding) -> dict[str, Any]:
             "source": {"path": component.location.path, "line": component.location.line},
         },
     }
+
+
+def scan_document(result: ScanResult, *, missing_data: Sequence[str] = ()) -> dict[str, Any]:
+    """A whole scan as an `osswatch/1` document: the inventory, each component's health, and the
+    vulnerabilities found (docs/json-output.md)."""
+    document = inventory_document(result.inventory)
+    if result.health:
+        from osswatch.health.base import health_json
+
+        for entry, component in zip(document["components"], result.inventory.components, strict=True):
+            health = result.health.get(component)
+            entry["health"] = None if health is None else health_json(health)
+        document["health_summary"] = _health_summary(result)
+    document["vulnerabilities"] = [finding_json(f) for f in result.findings]
+    document["advisory_data"] = {"missing": list(missing_data)}
+    return document
+
+
+def _health_summary(result: ScanResult) -> dict[str, Any]:
+    from osswatch.health.assess import ComponentHealth
+    from osswatch.health.summary import summarize, summary_json
+
+    pairs = [ComponentHealth(component=c, health=h) for c, h in result.health.items()]
+    return summary_json(summarize(pairs))
 
 
 def dumps(document: dict[str, Any]) -> str:

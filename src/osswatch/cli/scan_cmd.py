@@ -1,0 +1,149 @@
+"""`osswatch scan`: inventory, known vulnerabilities and health of every component, in one pass."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from osswatch.cli.advisory_data import (
+    DatabaseOption,
+    MaxAgeOption,
+    OfflineOption,
+    OsvUrlOption,
+    advisory_store,
+    ensure_advisories,
+)
+from osswatch.cli.console import print_rich, print_warning, write_output
+from osswatch.cli.inventory_cmd import IncludeDevOption, MaxFileSizeOption, OutputOption, PathsArgument
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from osswatch.advisories.freshness import DataPlan
+    from osswatch.model import Inventory
+    from osswatch.scan import ScanResult
+
+
+class ScanFormat(enum.StrEnum):
+    """Output formats of `osswatch scan`."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+def scan(
+    paths: PathsArgument,
+    *,
+    output_format: Annotated[
+        ScanFormat, typer.Option("--format", "-f", help="table for people, json for machines.")
+    ] = ScanFormat.TABLE,
+    output: OutputOption = None,
+    offline: OfflineOption = False,
+    health: Annotated[
+        bool, typer.Option("--health/--no-health", help="Assess each component's health (registry data).")
+    ] = True,
+    include_dev: IncludeDevOption = True,
+    database_url: DatabaseOption = None,
+    osv_url: OsvUrlOption = None,
+    max_data_age: MaxAgeOption = 24.0,
+    max_file_size: MaxFileSizeOption = 64 * 1024 * 1024,
+) -> None:
+    """Find every component under PATH, its known vulnerabilities and its health.
+
+    Advisory data comes from OSV: the ecosystems a scan needs are synced into the local database
+    first (or, with --offline, osswatch says which are missing and how to get them). Exit code 1
+    when a known vulnerability is found, 2 on bad input.
+
+    Examples:
+
+        osswatch scan .
+
+        osswatch scan poetry.lock --format json --offline
+
+        osswatch scan services/ --no-dev --no-health
+    """
+    from osswatch.inventory.collect import CollectOptions, collect
+    from osswatch.inventory.reading import ReadLimits
+    from osswatch.scan import ecosystems_needed
+    from osswatch.scan import scan as run_scan
+
+    options = CollectOptions(include_dev=include_dev, limits=ReadLimits(max_file_size=max_file_size))
+    found = collect(paths, options)
+    with advisory_store(database_url) as store:
+        plan = ensure_advisories(
+            store, ecosystems_needed(found), offline=offline, osv_url=osv_url, max_age_hours=max_data_age
+        )
+        result = run_scan(found, store)
+    if health:
+        result = _with_health(result, database_url, offline=offline)
+    _render(result, plan, output_format, output)
+    for problem in found.problems:
+        print_warning(f"skipped {problem}")
+    if found.problems:
+        raise typer.Exit(2)
+    if result.findings:
+        raise typer.Exit(1)
+
+
+def _with_health(result: ScanResult, database_url: str | None, *, offline: bool) -> ScanResult:
+    import asyncio
+    from dataclasses import replace
+
+    from osswatch.cli.health_cmd import progress_bar
+    from osswatch.health.scan import ScanSettings, scan_health
+    from osswatch.settings import database_url as resolve_database_url
+    from osswatch.store.database import open_database
+
+    engine = open_database(resolve_database_url(database_url))
+    try:
+        with progress_bar() as on_progress:
+            assessed = asyncio.run(
+                scan_health(result.inventory.components, engine, ScanSettings(offline=offline), on_progress)
+            )
+    finally:
+        engine.dispose()
+    for problem in assessed.report.problems:
+        print_warning(problem)
+    if assessed.missing:
+        print_warning(
+            f"offline: {len(assessed.missing)} registry answers are not cached; their health is unknown"
+        )
+    health = {r.component: r.health for r in assessed.report.components}
+    return replace(result, health=health)
+
+
+def _render(result: ScanResult, plan: DataPlan, output_format: ScanFormat, output: str | None) -> None:
+    match output_format:
+        case ScanFormat.JSON:
+            from osswatch.report.json_document import dumps, scan_document
+
+            write_output(dumps(scan_document(result, missing_data=plan.missing)), output)
+        case ScanFormat.TABLE:
+            from osswatch.report.table import findings_summary, findings_table
+
+            print_rich(
+                output,
+                *_health_renderables(result),
+                findings_table(result.findings),
+                findings_summary(result.findings, _count(result.inventory)),
+            )
+
+
+def _health_renderables(result: ScanResult) -> list[RenderableType]:
+    """A health table of the components at risk, and the project's health in one line."""
+    if not result.health:
+        return []
+    from osswatch.cli.health_cmd import health_table, summary_line
+    from osswatch.health.assess import ComponentHealth
+
+    pairs = [ComponentHealth(component=c, health=h) for c, h in result.health.items()]
+    at_risk = [p for p in pairs if set(p.health.status) - {"current", "outdated"}]
+    renderables: list[RenderableType] = [health_table(at_risk)] if at_risk else []
+    renderables.append(summary_line(pairs))
+    return renderables
+
+
+def _count(inventory: Inventory) -> int:
+    return len(inventory.components)
