@@ -8,6 +8,8 @@ import pytest
 
 from osswatch.inventory.base import Document
 
+pytest_plugins = ["tests.store_fixtures"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 ASSETS = Path(__file__).resolve().parent / "assets"

@@ -73,22 +73,18 @@ def _component_of(purl: str, number: int) -> Component | str:
     )
 
 
-def _result_json(purl: str, outcome: Component | str, findings: list[Finding]) -> dict[str, Any]:
-    if isinstance(outcome, str):
-        return {"purl": purl, "error": outcome, "advisories": []}
+def _key(component: Component) -> tuple[str | None, str, str | None]:
+    return (component.ecosystem, component.name, component.version)
+
+
+def _advisory_json(finding: Finding) -> dict[str, Any]:
     return {
-        "purl": purl,
-        "advisories": [
-            {
-                "id": f.id,
-                "aliases": list(f.aliases),
-                "fixed": list(f.fixed_in),
-                "severity": f.rating.level,
-                "score": f.rating.score,
-                "summary": f.summary,
-            }
-            for f in findings
-        ],
+        "id": finding.id,
+        "aliases": list(finding.aliases),
+        "fixed": list(finding.fixed_in),
+        "severity": finding.rating.level,
+        "score": finding.rating.score,
+        "summary": finding.summary,
     }
 
 
@@ -128,16 +124,22 @@ def query(
     if not wanted:
         raise InputError("name at least one purl, or give --from FILE")
     outcomes = [_component_of(purl, number) for number, purl in enumerate(wanted, start=1)]
-    components = [o for o in outcomes if isinstance(o, Component)]
-    needed = {base_ecosystem(c.ecosystem) for c in components if c.ecosystem}
+    # Match each distinct package version once, however often it is asked for.
+    distinct: dict[tuple[str | None, str, str | None], Component] = {}
+    for outcome in outcomes:
+        if isinstance(outcome, Component):
+            distinct.setdefault(_key(outcome), outcome)
+    needed = {base_ecosystem(c.ecosystem) for c in distinct.values() if c.ecosystem}
     with advisory_store(database_url) as store:
         ensure_advisories(store, needed, offline=offline, osv_url=osv_url, max_age_hours=max_data_age)
-        findings = match_inventory(components, store)
-    by_component: dict[Component, list[Finding]] = {}
+        findings = match_inventory(list(distinct.values()), store)
+    advisories: dict[tuple[str | None, str, str | None], list[dict[str, Any]]] = {}
     for finding in findings:
-        by_component.setdefault(finding.component, []).append(finding)
+        advisories.setdefault(_key(finding.component), []).append(_advisory_json(finding))
     results = [
-        _result_json(purl, o, by_component.get(o, []) if isinstance(o, Component) else [])
+        {"purl": purl, "error": o, "advisories": []}
+        if isinstance(o, str)
+        else {"purl": purl, "advisories": advisories.get(_key(o), [])}
         for purl, o in zip(wanted, outcomes, strict=True)
     ]
     _render(results, output_format, output)
@@ -150,9 +152,9 @@ def query(
 
 def _render(results: list[dict[str, Any]], output_format: QueryFormat, output: str | None) -> None:
     if output_format is QueryFormat.JSON:
-        from osswatch.report.json_document import dumps, envelope
+        from osswatch.report.json_document import dumps_with_list, envelope
 
-        write_output(dumps({**envelope(), "results": results}), output)
+        write_output(dumps_with_list(envelope(), "results", results), output)
         return
     from rich.table import Table
 

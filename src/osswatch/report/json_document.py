@@ -142,3 +142,16 @@ def _health_summary(result: ScanResult) -> dict[str, Any]:
 def dumps(document: dict[str, Any]) -> str:
     """Pretty, stable JSON text."""
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def dumps_with_list(head: dict[str, Any], key: str, items: Sequence[Any]) -> str:
+    """`head` plus a long list under `key`, one compact item a line.
+
+    Still one JSON document, but written by the C encoder: `indent=` makes `json` fall back to
+    its pure-Python encoder, which took 87 s of a 100 s query of 20,000 purls (measured).
+    """
+    opening = json.dumps(head, ensure_ascii=False)[:-1]
+    separator = ", " if head else ""
+    lines = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+    body = f"[\n{lines}\n]" if items else "[]"
+    return f"{opening}{separator}{json.dumps(key)}: {body}}}"
