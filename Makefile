@@ -19,7 +19,7 @@ install-dev: $(BIN)/python
 
 ## The main job on the embedded default (SQLite file, no server): scan PATHS.
 run: install
-	$(BIN)/osswatch inventory $(PATHS)
+	$(BIN)/osswatch scan $(PATHS)
 
 services:
 	bash scripts/services.sh
@@ -37,8 +37,9 @@ unit: install-dev services
 ## Everything CI checks: lint, types, and the whole test suite against real services.
 test: lint typecheck unit
 
+## Every benchmark, each printing its figures (some take minutes: the 500,000-advisory cases).
 bench: install-dev
-	$(BIN)/python benchmarks/inventory.py
+	for benchmark in benchmarks/*.py; do echo "== $$benchmark"; $(BIN)/python $$benchmark || exit 1; done
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
