@@ -1,0 +1,332 @@
+"""The advisory store: OSV records in the database, looked up by package through an index.
+
+`AdvisoryStore` is the `AdvisorySource` the scan uses; `StoreWriter` is what a sync or import
+writes through, inside one transaction (`AdvisoryStore.writing()`), so a crash at any moment leaves
+either the previous complete state or the new one. Every connection is opened and closed in a
+`with` block here: nothing outside this module holds one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, Select, delete, func, insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from osswatch.advisories.osv_record import parse_advisory
+from osswatch.ecosystems.identity import base_ecosystem, normalize_name
+from osswatch.errors import StoreError
+from osswatch.model import Advisory, Package
+from osswatch.store import database
+from osswatch.store.schema import advisories, affected_packages, aliases, sync_state
+
+CHUNK = 500
+"""Most keys in one SQL `IN` list (SQLite's and PostgreSQL's limits stay far away)."""
+
+COMPRESS_ABOVE = 16 * 1024
+"""Records larger than this many bytes are stored compressed."""
+
+_ZLIB = b"\x78"
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StoredRecord:
+    """One OSV record ready to store: its parsed form, original JSON bytes, and where it came from."""
+
+    advisory: Advisory
+    raw: bytes
+    source: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EcosystemStatus:
+    """How much the store holds for one ecosystem, where from, and how fresh it is."""
+
+    ecosystem: str
+    advisories: int
+    withdrawn: int
+    source_url: str | None
+    last_sync: datetime | None
+    newest_modified: datetime | None
+    skipped: int
+
+    def age(self, now: datetime | None = None) -> timedelta | None:
+        """Time since the last sync (None if never synced)."""
+        if self.last_sync is None:
+            return None
+        return (now or datetime.now(UTC)) - self.last_sync
+
+
+class AdvisoryStore:
+    """OSV advisories in a database (an `AdvisorySource`)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> AdvisoryStore:
+        """The store at a database URL, migrated to the current schema first."""
+        return cls(database.open_database(url))
+
+    def __enter__(self) -> AdvisoryStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def advisories_for(self, packages: Iterable[Package]) -> Mapping[Package, Sequence[Advisory]]:
+        """Non-withdrawn advisories per package: one indexed query per ≤ CHUNK names of an ecosystem."""
+        keys = {_key(p.ecosystem, p.name): p for p in packages}
+        by_ecosystem: dict[str, list[str]] = {}
+        for ecosystem, name in keys:
+            by_ecosystem.setdefault(ecosystem, []).append(name)
+        found: dict[Package, list[Advisory]] = {}
+        parsed: dict[str, Advisory] = {}
+        with self._connect() as connection:
+            for ecosystem, names in by_ecosystem.items():
+                for chunk in _chunks(names, CHUNK):
+                    for name, advisory_id, raw in connection.execute(lookup_query(ecosystem, chunk)):
+                        if advisory_id not in parsed:
+                            parsed[advisory_id] = decode(raw, origin=f"store:{advisory_id}")
+                        found.setdefault(keys[ecosystem, name], []).append(parsed[advisory_id])
+        return found
+
+    def get(self, advisory_id: str) -> Advisory | None:
+        """One advisory by id (withdrawn ones too), or None."""
+        with self._connect() as connection:
+            raw = connection.scalar(select(advisories.c.raw).where(advisories.c.id == advisory_id))
+        return None if raw is None else decode(raw, origin=f"store:{advisory_id}")
+
+    def status(self) -> tuple[EcosystemStatus, ...]:
+        """Per ecosystem: advisory and withdrawn counts, source, last sync, newest `modified`."""
+        counts = select(
+            advisories.c.source,
+            func.count(),
+            func.count(advisories.c.withdrawn),
+        ).group_by(advisories.c.source)
+        with self._connect() as connection:
+            numbers = {row[0]: (row[1], row[2]) for row in connection.execute(counts)}
+            states = {row.ecosystem: row for row in connection.execute(select(sync_state))}
+        return tuple(
+            _status(name, numbers.get(name, (0, 0)), states.get(name))
+            for name in sorted(numbers.keys() | states.keys())
+        )
+
+    def newest_modified(self, ecosystem: str) -> datetime | None:
+        """The newest `modified` of the last sync of `ecosystem`, or None if it never synced."""
+        with self._connect() as connection:
+            value = connection.scalar(
+                select(sync_state.c.newest_modified).where(sync_state.c.ecosystem == ecosystem)
+            )
+        return None if value is None else as_utc(value)
+
+    def ids_of(self, source: str) -> set[str]:
+        """Every stored advisory id of `source` (an ecosystem)."""
+        with self._connect() as connection:
+            return _ids_of(connection, source)
+
+    @contextmanager
+    def writing(self) -> Iterator[StoreWriter]:
+        """A writer inside one transaction: committed when the block ends, rolled back on error."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execution_options(**{database.WRITE_OPTION: True})
+                with connection.begin():
+                    yield StoreWriter(connection)
+        except SQLAlchemyError as e:
+            raise StoreError(f"cannot write the advisory store: {e}") from e
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as connection:
+                yield connection
+        except SQLAlchemyError as e:
+            raise StoreError(f"cannot read the advisory store: {e}") from e
+
+
+class StoreWriter:
+    """Writes advisories and sync state on one connection, inside the caller's transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def ids_of(self, source: str) -> set[str]:
+        """Every stored advisory id of `source`."""
+        return _ids_of(self._connection, source)
+
+    def digests_of(self, ids: Iterable[str]) -> dict[str, bytes]:
+        """The content digest of those of `ids` the store has (any source)."""
+        found: dict[str, bytes] = {}
+        for chunk in _chunks(ids, CHUNK):
+            query = select(advisories.c.id, advisories.c.digest).where(advisories.c.id.in_(chunk))
+            found.update((row[0], bytes(row[1])) for row in self._connection.execute(query))
+        return found
+
+    def put(self, records: Sequence[StoredRecord], *, replacing: Collection[str] | None = None) -> None:
+        """Store records (distinct ids), replacing those stored; `replacing` lists them when known."""
+        if not records:
+            return
+        self.remove([r.advisory.id for r in records] if replacing is None else replacing)
+        self._connection.execute(insert(advisories), [_advisory_row(r) for r in records])
+        index = [row for r in records for row in _index_rows(r.advisory)]
+        if index:
+            self._connection.execute(insert(affected_packages), index)
+        names = [row for r in records for row in _alias_rows(r.advisory)]
+        if names:
+            self._connection.execute(insert(aliases), names)
+
+    def remove(self, ids: Iterable[str]) -> None:
+        """Delete advisories (their index and alias rows go with them)."""
+        for chunk in _chunks(ids, CHUNK):
+            for table, column in (
+                (affected_packages, affected_packages.c.advisory_id),
+                (aliases, aliases.c.advisory_id),
+            ):
+                self._connection.execute(delete(table).where(column.in_(chunk)))
+            self._connection.execute(delete(advisories).where(advisories.c.id.in_(chunk)))
+
+    def record_sync(
+        self, *, ecosystem: str, source_url: str, newest_modified: datetime | None, skipped: int
+    ) -> None:
+        """Save where and when `ecosystem` was synced and the newest `modified` it had."""
+        count = self._connection.scalar(select(func.count()).where(advisories.c.source == ecosystem)) or 0
+        self._connection.execute(delete(sync_state).where(sync_state.c.ecosystem == ecosystem))
+        self._connection.execute(
+            insert(sync_state),
+            {
+                "ecosystem": ecosystem,
+                "source_url": source_url,
+                "last_sync": datetime.now(UTC),
+                "newest_modified": newest_modified,
+                "advisory_count": count,
+                "skipped_count": skipped,
+            },
+        )
+
+
+def lookup_query(ecosystem: str, names: Sequence[str]) -> Select[str, str, bytes]:
+    """The non-withdrawn advisories of some packages of one ecosystem (an index range scan)."""
+    # One ecosystem per query: SQLite scans the table for a row-value `(a, b) IN (...)`, but
+    # answers `a = ? AND b IN (...)` from the primary key.
+    return (
+        select(affected_packages.c.name, advisories.c.id, advisories.c.raw)
+        .join(advisories, advisories.c.id == affected_packages.c.advisory_id)
+        .where(affected_packages.c.ecosystem == ecosystem, affected_packages.c.name.in_(names))
+        .where(advisories.c.withdrawn.is_(None))
+        .order_by(advisories.c.id)
+    )
+
+
+def _ids_of(connection: Connection, source: str) -> set[str]:
+    return set(connection.scalars(select(advisories.c.id).where(advisories.c.source == source)))
+
+
+def digest(raw: bytes) -> bytes:
+    """The content digest stored with a record (equal bytes, equal digest)."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def encode(raw: bytes) -> bytes:
+    """The stored form of an OSV record's JSON: as is, or zlib-compressed when it is large.
+
+    Most records are a few kilobytes, where compressing costs as much time as parsing and saves
+    little; the few large ones (long `versions` lists) hold most of the bytes. PostgreSQL also
+    compresses large values itself (TOAST).
+    """
+    return zlib.compress(raw, 1) if len(raw) > COMPRESS_ABOVE else raw
+
+
+def decode(blob: bytes, *, origin: str) -> Advisory:
+    """The advisory of a stored record."""
+    # A zlib stream starts with 0x78 ('x'); JSON text never does.
+    data = zlib.decompress(blob) if blob[:1] == _ZLIB else blob
+    return parse_advisory(json.loads(data), origin=origin)
+
+
+def as_utc(value: datetime) -> datetime:
+    """A datetime read back from the database as aware UTC (SQLite drops the zone)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def index_key(ecosystem: str, name: str) -> tuple[str, str]:
+    """The (base ecosystem, normalized name) an `affected[]` package is indexed under."""
+    base = base_ecosystem(ecosystem)
+    return base, normalize_name(base, name)
+
+
+_key = index_key
+
+
+def _advisory_row(record: StoredRecord) -> dict[str, Any]:
+    advisory = record.advisory
+    return {
+        "id": advisory.id,
+        "source": record.source,
+        "modified": advisory.modified,
+        "withdrawn": advisory.withdrawn,
+        "raw": encode(record.raw),
+        "digest": digest(record.raw),
+    }
+
+
+def _index_rows(advisory: Advisory) -> list[dict[str, str]]:
+    if advisory.is_withdrawn:
+        return []  # never matched, so never looked up
+    keys = dict.fromkeys(index_key(a.package.ecosystem, a.package.name) for a in advisory.affected)
+    return [{"ecosystem": e, "name": n, "advisory_id": advisory.id} for e, n in keys]
+
+
+def _alias_rows(advisory: Advisory) -> list[dict[str, str]]:
+    names = dict.fromkeys(alias for alias in advisory.aliases if alias != advisory.id)
+    return [{"advisory_id": advisory.id, "alias": alias} for alias in names]
+
+
+def _status(name: str, numbers: tuple[int, int], state: Any) -> EcosystemStatus:
+    return EcosystemStatus(
+        ecosystem=name,
+        advisories=numbers[0],
+        withdrawn=numbers[1],
+        source_url=None if state is None else state.source_url,
+        last_sync=None if state is None else as_utc(state.last_sync),
+        newest_modified=None
+        if state is None or state.newest_modified is None
+        else as_utc(state.newest_modified),
+        skipped=0 if state is None else state.skipped_count,
+    )
+
+
+def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+__all__ = [
+    "CHUNK",
+    "COMPRESS_ABOVE",
+    "AdvisoryStore",
+    "EcosystemStatus",
+    "StoreWriter",
+    "StoredRecord",
+    "as_utc",
+    "decode",
+    "digest",
+    "encode",
+    "index_key",
+    "lookup_query",
+]

@@ -1,0 +1,1 @@
+"""The database: SQLAlchemy schema, Alembic migrations, and opening an engine from a URL."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the osswatch database (run by `osswatch.store.database.upgrade`)."""
