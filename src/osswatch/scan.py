@@ -28,6 +28,8 @@ class ScanResult:
     """Health per component, when it was assessed (empty with `--no-health`)."""
     verdict: Verdict | None = None
     """The policy's verdict, when a policy was evaluated."""
+    missing_advisories: tuple[str, ...] = ()
+    """Ecosystems the scan needed but had no advisory data for (their components were not checked)."""
 
 
 def matchable(components: Iterable[Component]) -> list[Component]:

@@ -101,4 +101,4 @@ def test_scan_table_ends_with_a_summary(tmp_path: Path, shared_data: Path, osv_m
     }
     result = run_cli("scan", str(lock), "--no-health", env=env)
     assert "PYSEC-2022-42969" in result.stdout
-    assert "components" in result.stdout.strip().splitlines()[-1]
+    assert "vulnerabilit" in result.stdout.strip().splitlines()[-1]

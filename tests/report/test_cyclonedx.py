@@ -20,9 +20,30 @@ from osswatch import __version__
 from osswatch.ecosystems.identity import normalize_name
 from osswatch.inventory.base import Document
 from osswatch.inventory.cyclonedx import CycloneDxJsonParser
-from osswatch.model import Component, EcosystemName, Inventory, Location, Purl, Scope
-from osswatch.report.cyclonedx import inventory_to_cyclonedx_json
+from osswatch.model import (
+    Component,
+    EcosystemName,
+    Inventory,
+    Level,
+    Location,
+    Purl,
+    Scope,
+    Suppression,
+    Verdict,
+    Violation,
+)
+from osswatch.report.cyclonedx import inventory_to_cyclonedx_json, scan_to_cyclonedx_json, scan_to_vex_json
+from osswatch.scan import ScanResult
 from tests.conftest import ASSETS, document_of
+from tests.report.scan_results import (
+    OLD_WEB,
+    P1203,
+    VEX_NOT_REACHABLE,
+    WAIVER,
+    hostile_result,
+    scanned,
+    with_verdict,
+)
 
 VALIDATOR = JsonStrictValidator(SchemaVersion.V1_6)
 SBOM_ASSETS = ASSETS / "inventory" / "sbom"
@@ -265,3 +286,129 @@ def test_round_trip_keeps_every_identity(components: list[Component]) -> None:
     back = _reparse(_write(components))
     assert len(back.components) == len(components)
     assert _identities(back) == {(c.ecosystem, c.name, c.version) for c in components}
+
+
+# --- vulnerabilities and VEX ------------------------------------------------------------------
+
+
+def _scan_documents(result: ScanResult) -> tuple[dict[str, Any], dict[str, Any]]:
+    sbom_text, vex_text = scan_to_cyclonedx_json(result), scan_to_vex_json(result)
+    for text in (sbom_text, vex_text):
+        error = VALIDATOR.validate_str(text)
+        assert error is None, str(error)
+    return json.loads(sbom_text), json.loads(vex_text)
+
+
+_SCANS = {
+    "old-web": lambda: scanned(OLD_WEB / "poetry.lock"),
+    "old-web-verdict": lambda: with_verdict(scanned(OLD_WEB / "poetry.lock")),
+    "p1203-verdict": lambda: with_verdict(scanned(P1203 / "poetry.lock")),
+    "hostile": hostile_result,
+}
+
+
+@pytest.mark.parametrize("name", list(_SCANS), ids=list(_SCANS))
+def test_scan_documents_are_valid_and_every_affect_resolves(name: str) -> None:
+    result = _SCANS[name]()
+    sbom, vex = _scan_documents(result)
+    for document in (sbom, vex):
+        refs = {c["bom-ref"] for c in document["components"]}
+        vulnerabilities = document["vulnerabilities"]
+        assert [v["id"] for v in vulnerabilities] == [f.id for f in result.findings]
+        for vulnerability in vulnerabilities:
+            assert {a["ref"] for a in vulnerability["affects"]} <= refs
+    assert len(sbom["components"]) == len(result.inventory.components)
+    assert len(vex["components"]) == len({f.component for f in result.findings})
+    assert all("analysis" in v for v in vex["vulnerabilities"])
+
+
+def test_vulnerability_carries_ratings_aliases_advisories_and_the_fix() -> None:
+    result = scanned(OLD_WEB / "poetry.lock")
+    sbom, _ = _scan_documents(result)
+    purls = {c["bom-ref"]: c.get("purl") for c in sbom["components"]}
+    for finding, written in zip(result.findings, sbom["vulnerabilities"], strict=True):
+        rating = written["ratings"][0]
+        assert rating["severity"] == finding.rating.level
+        if finding.rating.vector:
+            assert rating["vector"] == finding.rating.vector
+            assert rating["method"] == (
+                "CVSSv31" if finding.rating.vector.startswith("CVSS:3.1/") else "CVSSv3"
+            )
+            assert rating["score"] == finding.rating.score
+        assert [r["id"] for r in written["references"]] == list(finding.aliases)
+        assert [a["url"] for a in written.get("advisories", [])] == list(dict.fromkeys(finding.references))
+        assert written["recommendation"].endswith(f"to {finding.fixed_in[0]} or later.")
+        (affect,) = written["affects"]
+        assert purls[affect["ref"]] == finding.component.purl
+        assert affect["versions"] == [{"version": finding.component.version, "status": "affected"}]
+        assert "analysis" not in written
+
+
+def test_suppressions_become_vex_analyses() -> None:
+    result = with_verdict(scanned(OLD_WEB / "poetry.lock"))
+    sbom, vex = _scan_documents(result)
+    by_pair = {(v["id"], v["affects"][0]["ref"]): v for v in sbom["vulnerabilities"]}
+    analysed = {key: v["analysis"] for key, v in by_pair.items() if "analysis" in v}
+    states = sorted(a["state"] for a in analysed.values())
+    assert states == ["exploitable", "not_affected"]
+    not_affected = next(a for a in analysed.values() if a["state"] == "not_affected")
+    assert not_affected["justification"] == "code_not_reachable"
+    assert not_affected["detail"] == VEX_NOT_REACHABLE.reason
+    waived = next(a for a in analysed.values() if a["state"] == "exploitable")
+    assert waived["response"] == ["will_not_fix"]
+    assert WAIVER.reason in waived["detail"]
+    assert "2026-06-30" in waived["detail"]
+    unaffected = [v for v in sbom["vulnerabilities"] if v.get("analysis", {}).get("state") == "not_affected"]
+    assert [v["affects"][0]["versions"][0]["status"] for v in unaffected] == ["unaffected"]
+    triage = [v["analysis"] for v in vex["vulnerabilities"] if v["analysis"]["state"] == "in_triage"]
+    assert len(triage) == len(result.findings) - len(analysed)
+    assert all(a["response"] == ["update"] for a in triage)
+
+
+@pytest.mark.parametrize(
+    ("justification", "expected"),
+    [
+        ("component_not_present", "code_not_present"),
+        ("vulnerable_code_not_present", "code_not_present"),
+        ("vulnerable_code_cannot_be_controlled_by_adversary", "requires_environment"),
+        ("inline_mitigations_already_exist", "protected_by_mitigating_control"),
+        ("protected_at_runtime", "protected_at_runtime"),
+        ("because we said so", None),
+        (None, None),
+    ],
+    ids=["component", "code", "adversary", "mitigation", "cyclonedx-native", "free-text", "none"],
+)
+def test_vex_justifications_map_to_cyclonedx(justification: str | None, expected: str | None) -> None:
+    result = scanned(OLD_WEB / "poetry.lock")
+    finding = result.findings[0]
+    suppression = Suppression(kind="vex", reason="r", justification=justification)
+    violation = Violation(
+        rule_id="vuln", level=Level.FAIL, message="m", finding=finding, suppressed=suppression
+    )
+    verdict = Verdict(violations=(violation,))
+    _, vex = _scan_documents(ScanResult(inventory=result.inventory, findings=(finding,), verdict=verdict))
+    analysis = vex["vulnerabilities"][0]["analysis"]
+    assert analysis["state"] == "not_affected"
+    assert analysis.get("justification") == expected
+    if expected is None and justification:
+        assert analysis["detail"] == f"{justification}: r"
+
+
+def test_a_finding_with_one_active_violation_is_not_suppressed() -> None:
+    result = scanned(OLD_WEB / "poetry.lock")
+    finding = result.findings[0]
+    suppressed = Violation(
+        rule_id="a", level=Level.FAIL, message="m", finding=finding, suppressed=VEX_NOT_REACHABLE
+    )
+    live = Violation(rule_id="b", level=Level.WARN, message="m", finding=finding)
+    verdict = Verdict(violations=(suppressed, live))
+    sbom, _ = _scan_documents(ScanResult(inventory=result.inventory, findings=(finding,), verdict=verdict))
+    assert "analysis" not in sbom["vulnerabilities"][0]
+
+
+def test_vex_reparses_as_an_inventory_of_the_affected_components() -> None:
+    result = scanned(OLD_WEB / "poetry.lock")
+    back = _reparse(scan_to_vex_json(result))
+    assert _identities(back) == {
+        (f.component.ecosystem, f.component.name, f.component.version) for f in result.findings
+    }

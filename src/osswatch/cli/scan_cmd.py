@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,28 +17,26 @@ from osswatch.cli.advisory_data import (
 )
 from osswatch.cli.console import print_rich, print_warning, write_output
 from osswatch.cli.inventory_cmd import IncludeDevOption, MaxFileSizeOption, OutputOption, PathsArgument
+from osswatch.report.base import ReportFormat
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from osswatch.advisories.freshness import DataPlan
-    from osswatch.model import Inventory
     from osswatch.scan import ScanResult
-
-
-class ScanFormat(enum.StrEnum):
-    """Output formats of `osswatch scan`."""
-
-    TABLE = "table"
-    JSON = "json"
 
 
 def scan(
     paths: PathsArgument,
     *,
     output_format: Annotated[
-        ScanFormat, typer.Option("--format", "-f", help="table for people, json for machines.")
-    ] = ScanFormat.TABLE,
+        ReportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table for people; json, sarif (code scanning), markdown (PR comments), html, "
+            "cyclonedx (SBOM with vulnerabilities) or vex for machines and reports.",
+        ),
+    ] = ReportFormat.TABLE,
     output: OutputOption = None,
     offline: OfflineOption = False,
     health: Annotated[
@@ -64,6 +62,8 @@ def scan(
 
         osswatch scan services/ --no-dev --no-health
     """
+    from dataclasses import replace
+
     from osswatch.inventory.collect import CollectOptions, collect
     from osswatch.inventory.reading import ReadLimits
     from osswatch.scan import ecosystems_needed
@@ -75,10 +75,10 @@ def scan(
         plan = ensure_advisories(
             store, ecosystems_needed(found), offline=offline, osv_url=osv_url, max_age_hours=max_data_age
         )
-        result = run_scan(found, store)
+        result = replace(run_scan(found, store), missing_advisories=plan.missing)
     if health:
         result = _with_health(result, database_url, offline=offline)
-    _render(result, plan, output_format, output)
+    _render(result, output_format, output, root=_common_root(paths))
     for problem in found.problems:
         print_warning(f"skipped {problem}")
     if found.problems:
@@ -114,21 +114,23 @@ def _with_health(result: ScanResult, database_url: str | None, *, offline: bool)
     return replace(result, health=health)
 
 
-def _render(result: ScanResult, plan: DataPlan, output_format: ScanFormat, output: str | None) -> None:
-    match output_format:
-        case ScanFormat.JSON:
-            from osswatch.report.json_document import dumps, scan_document
+def _render(result: ScanResult, output_format: ReportFormat, output: str | None, *, root: Path) -> None:
+    from osswatch.report.base import ReportOptions, render
 
-            write_output(dumps(scan_document(result, missing_data=plan.missing)), output)
-        case ScanFormat.TABLE:
-            from osswatch.report.table import findings_summary, findings_table
+    if output_format is ReportFormat.TABLE and (output is None or output == "-"):
+        from osswatch.report.table import scan_renderables
 
-            print_rich(
-                output,
-                *_health_renderables(result),
-                findings_table(result.findings),
-                findings_summary(result.findings, _count(result.inventory)),
-            )
+        print_rich(None, *_health_renderables(result), *scan_renderables(result, root))
+        return
+    write_output(render(result, output_format, ReportOptions(root=root)), output)
+
+
+def _common_root(paths: list[Path]) -> Path:
+    """The folder the scanned paths share: SARIF and reports show file paths relative to it."""
+    import os
+
+    folders = [str((p if p.is_dir() else p.parent).resolve()) for p in paths]
+    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
 
 
 def _health_renderables(result: ScanResult) -> list[RenderableType]:
@@ -143,7 +145,3 @@ def _health_renderables(result: ScanResult) -> list[RenderableType]:
     renderables: list[RenderableType] = [health_table(at_risk)] if at_risk else []
     renderables.append(summary_line(pairs))
     return renderables
-
-
-def _count(inventory: Inventory) -> int:
-    return len(inventory.components)

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from osswatch import __version__
-from osswatch.model import Component, Finding, Inventory, Problem, SourceFile
+from osswatch.model import Component, Finding, Inventory, Level, Problem, SourceFile, Verdict, Violation
 
 if TYPE_CHECKING:
+    from osswatch.report.base import ReportOptions
     from osswatch.scan import ScanResult
 
 SCHEMA = "osswatch/1"
@@ -115,10 +116,12 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     }
 
 
-def scan_document(result: ScanResult, *, missing_data: Sequence[str] = ()) -> dict[str, Any]:
-    """A whole scan as an `osswatch/1` document: the inventory, each component's health, and the
-    vulnerabilities found (docs/json-output.md)."""
+def scan_document(result: ScanResult, *, generated_at: datetime | None = None) -> dict[str, Any]:
+    """A whole scan as an `osswatch/1` document: the inventory, each component's health, the
+    vulnerabilities found and the policy's verdict (docs/json-output.md)."""
     document = inventory_document(result.inventory)
+    if generated_at is not None:
+        document["generated_at"] = _iso(generated_at)
     if result.health:
         from osswatch.health.base import health_json
 
@@ -127,8 +130,50 @@ def scan_document(result: ScanResult, *, missing_data: Sequence[str] = ()) -> di
             entry["health"] = None if health is None else health_json(health)
         document["health_summary"] = _health_summary(result)
     document["vulnerabilities"] = [finding_json(f) for f in result.findings]
-    document["advisory_data"] = {"missing": list(missing_data)}
+    document["advisory_data"] = {"missing": list(result.missing_advisories)}
+    if result.verdict is not None:
+        document["verdict"] = verdict_json(result.verdict)
     return document
+
+
+def render_scan_json(result: ScanResult, options: ReportOptions, /) -> str:
+    """The scan document as text (the `json` entry of `report.base.RENDERERS`)."""
+    return dumps(scan_document(result, generated_at=options.now))
+
+
+def verdict_json(verdict: Verdict) -> dict[str, Any]:
+    """The verdict as JSON: pass/fail, counts, and every violation (suppressed ones marked)."""
+    return {
+        "policy": verdict.policy_name,
+        "passed": verdict.is_passed,
+        "counts": {level.value: verdict.count(level) for level in Level},
+        "notes": list(verdict.notes),
+        "violations": [violation_json(v) for v in verdict.violations],
+    }
+
+
+def violation_json(violation: Violation) -> dict[str, Any]:
+    """One violation as JSON; the component and vulnerability by identity, not repeated in full."""
+    component = violation.component or (violation.finding.component if violation.finding else None)
+    suppressed = violation.suppressed
+    return {
+        "rule": violation.rule_id,
+        "level": violation.level.value,
+        "message": violation.message,
+        "component": None if component is None else component.purl or component.name,
+        "vulnerability": violation.finding.id if violation.finding else None,
+        "remediation": violation.remediation,
+        "guidance": violation.guidance,
+        "suppressed": None
+        if suppressed is None
+        else {
+            "kind": suppressed.kind,
+            "reason": suppressed.reason,
+            "approved_by": suppressed.approved_by,
+            "expires": _iso(suppressed.expires),
+            "justification": suppressed.justification,
+        },
+    }
 
 
 def _health_summary(result: ScanResult) -> dict[str, Any]:
