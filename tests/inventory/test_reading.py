@@ -48,3 +48,11 @@ def test_head_sees_both_ends_of_a_large_file(tmp_path: Path) -> None:
     assert head.startswith(b'{"components"')
     assert b'"bomFormat": "CycloneDX"' in head
     assert len(head) <= 8193
+
+
+def test_a_100_megabyte_lockfile_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    huge = tmp_path / "package-lock.json"
+    with huge.open("wb") as stream:
+        stream.truncate(100_000_000)  # sparse: costs no disk, but stat() says 100 MB
+    with pytest.raises(ParseError, match=r"file is 100\.0 MB, over the 67\.1 MB limit"):
+        read_document(huge, ReadLimits())
