@@ -1,4 +1,4 @@
-"""One scan: inventory → advisory matching (→ health → policy) composed into a `ScanResult`.
+"""One scan: inventory → advisory matching → health → policy, composed into a `ScanResult`.
 
 This is the only entry the CLI, the server and the workers call. It does no I/O itself: the
 inventory and the advisory source are passed in.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from osswatch.advisories.base import AdvisorySource
@@ -16,6 +17,9 @@ from osswatch.model import Component, Finding, Inventory, Verdict
 
 if TYPE_CHECKING:
     from osswatch.health.base import Health
+    from osswatch.policy.rules import Policy
+    from osswatch.policy.vex import VexStatement
+    from osswatch.policy.waivers import Waiver
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -48,3 +52,36 @@ def scan(inventory: Inventory, advisories: AdvisorySource) -> ScanResult:
 
     findings = match_inventory(matchable(inventory.components), advisories)
     return ScanResult(inventory=inventory, findings=tuple(findings))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PolicySetup:
+    """Everything the policy judges with besides the scan: rules, waivers, VEX, threat intelligence."""
+
+    policy: Policy
+    waivers: tuple[Waiver, ...] = ()
+    vex: tuple[VexStatement, ...] = ()
+    known_exploited: frozenset[str] = frozenset()
+    epss: Mapping[str, float] = field(default_factory=dict)
+    advisory_data_age: timedelta | None = None
+    project: str | None = None
+
+
+def judge(result: ScanResult, setup: PolicySetup, *, now: datetime) -> ScanResult:
+    """The scan with the policy's verdict on it."""
+    from dataclasses import replace
+
+    from osswatch.policy.evaluate import evaluate
+    from osswatch.policy.facts import Facts
+
+    facts = Facts(
+        inventory=result.inventory,
+        findings=result.findings,
+        health=result.health,
+        known_exploited=setup.known_exploited,
+        epss=setup.epss,
+        advisory_data_age=setup.advisory_data_age,
+        now=now,
+        project=setup.project,
+    )
+    return replace(result, verdict=evaluate(setup.policy, facts, setup.waivers, setup.vex))

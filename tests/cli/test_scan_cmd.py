@@ -101,4 +101,88 @@ def test_scan_table_ends_with_a_summary(tmp_path: Path, shared_data: Path, osv_m
     }
     result = run_cli("scan", str(lock), "--no-health", env=env)
     assert "PYSEC-2022-42969" in result.stdout
-    assert "vulnerabilit" in result.stdout.strip().splitlines()[-1]
+    closing = result.stdout.strip().splitlines()[-1]
+    assert closing.startswith("PASSED: 0 fail, 1 warn.")  # one person-readable line last
+
+
+OLD_WEB = Path(__file__).resolve().parent.parent / "assets" / "report" / "old-web" / "poetry.lock"
+
+
+def _pypi_env(tmp_path: Path, shared_data: Path, osv_mirror: OsvMirror) -> dict[str, str]:
+    _mirror_pypi(osv_mirror, shared_data)
+    return {
+        "OSSWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "OSSWATCH_OSV_URL": osv_mirror.url,
+    }
+
+
+def test_baseline_verdict_decides_the_exit_code(
+    tmp_path: Path, shared_data: Path, osv_mirror: OsvMirror
+) -> None:
+    env = _pypi_env(tmp_path, shared_data, osv_mirror)
+    result = run_cli("scan", str(OLD_WEB), "--format", "json", "--no-health", env=env)
+    verdict = json.loads(result.stdout)["verdict"]
+    assert verdict["policy"] == "baseline"
+    assert verdict["passed"] is False
+    assert result.returncode == 1
+    fails = [v for v in verdict["violations"] if v["level"] == "fail"]
+    # Every baseline fail here is a fixable critical/high vulnerability (no KEV catalog was given).
+    assert {v["rule"] for v in fails} == {"fixable-critical-high"}
+
+
+def test_a_policy_without_fail_rules_passes_and_fail_on_warn_tightens(
+    tmp_path: Path, shared_data: Path, osv_mirror: OsvMirror
+) -> None:
+    env = _pypi_env(tmp_path, shared_data, osv_mirror)
+    policy = tmp_path / "osswatch.toml"
+    policy.write_text(
+        '[policy]\nname = "lenient"\n\n[[policy.rules]]\nid = "any-vulnerability"\n'
+        'description = "Known vulnerabilities are shown"\nlevel = "warn"\n'
+        'when = { severity = ["critical", "high", "medium", "low", "none", "unknown"] }\n'
+    )
+    check = run_cli("policy", "check", str(policy), env=env)
+    assert check.returncode == 0, check.stdout + check.stderr
+    lenient = run_cli(
+        "scan", str(OLD_WEB), "--policy", str(policy), "--no-health", "--format", "json", env=env
+    )
+    assert lenient.returncode == 0, lenient.stderr
+    assert json.loads(lenient.stdout)["verdict"]["policy"] == "lenient"
+    strict = run_cli(
+        "scan", str(OLD_WEB), "--policy", str(policy), "--no-health", "--fail-on", "warn", env=env
+    )
+    assert strict.returncode == 1
+
+
+def test_a_malformed_policy_is_an_input_error_with_its_line(tmp_path: Path, shared_data: Path) -> None:
+    policy = tmp_path / "osswatch.toml"
+    policy.write_text('[policy]\n\n[[policy.rules]]\nid = "x"\ndescription = "d"\nlevel = "fatal"\n')
+    env = {"OSSWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    result = run_cli("scan", str(OLD_WEB), "--policy", str(policy), "--offline", "--no-health", env=env)
+    assert result.returncode == 2
+    assert f"{policy}:6:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_fix_plan_names_the_upgrades(tmp_path: Path, shared_data: Path, osv_mirror: OsvMirror) -> None:
+    env = _pypi_env(tmp_path, shared_data, osv_mirror)
+    result = run_cli("scan", str(OLD_WEB), "--fix-plan", "--no-health", "--format", "json", env=env)
+    plan = json.loads(result.stdout)["fix_plan"]
+    scanned = json.loads(run_cli("scan", str(OLD_WEB), "--no-health", "--format", "json", env=env).stdout)
+    failing = {v["vulnerability"] for v in scanned["verdict"]["violations"] if v["level"] == "fail"}
+    cleared = {i for upgrade in plan["upgrades"] for i in upgrade["clears"]}
+    unfixable = {u["vulnerability"] for u in plan["unfixable"]}
+    assert cleared | unfixable == failing
+    assert all(u["to"] != u["from"] for u in plan["upgrades"])
+
+
+def test_sarif_output_to_a_file(tmp_path: Path, shared_data: Path, osv_mirror: OsvMirror) -> None:
+    import jsonschema
+
+    env = _pypi_env(tmp_path, shared_data, osv_mirror)
+    target = tmp_path / "osswatch.sarif"
+    result = run_cli("scan", str(OLD_WEB), "--no-health", "--format", "sarif", "-o", str(target), env=env)
+    assert result.returncode == 1
+    document = json.loads(target.read_text())
+    schema = json.loads((shared_data / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(document)
+    assert document["runs"][0]["results"]

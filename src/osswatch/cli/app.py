@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from osswatch import __version__
-from osswatch.cli import db_cmd, health_cmd, inventory_cmd, query_cmd, scan_cmd
+from osswatch.cli import db_cmd, health_cmd, inventory_cmd, policy_cmd, query_cmd, scan_cmd
 from osswatch.cli.console import print_error
 from osswatch.errors import InputError, OsswatchError
 
@@ -39,6 +39,7 @@ app.command(name="inventory")(inventory_cmd.inventory)
 app.command(name="health")(health_cmd.health)
 app.command(name="query")(query_cmd.query)
 app.add_typer(db_cmd.app, name="db")
+app.add_typer(policy_cmd.app, name="policy")
 
 _state = {"debug": False}
 
