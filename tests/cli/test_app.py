@@ -12,6 +12,8 @@ import pytest
 
 from osswatch import __version__
 
+KEV_ASSET = Path(__file__).resolve().parent.parent / "assets" / "policy" / "kev.json"
+
 
 def run_cli(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
@@ -21,6 +23,8 @@ def run_cli(
     full_env["OSSWATCH_CONFIG"] = (
         os.devnull if env is None or "OSSWATCH_CONFIG" not in env else env["OSSWATCH_CONFIG"]
     )
+    # Tests never reach the internet: the KEV catalog comes from a recorded copy unless a test says otherwise.
+    full_env["OSSWATCH_KEV_URL"] = str(KEV_ASSET)
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "osswatch", *args],

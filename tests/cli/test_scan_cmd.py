@@ -186,3 +186,59 @@ def test_sarif_output_to_a_file(tmp_path: Path, shared_data: Path, osv_mirror: O
     schema = json.loads((shared_data / "schemas" / "sarif-schema-2.1.0.json").read_text())
     jsonschema.Draft4Validator(schema).validate(document)
     assert document["runs"][0]["results"]
+
+
+def _kev_listing(cve: str) -> str:
+    return json.dumps(
+        {
+            "title": "CISA Catalog of Known Exploited Vulnerabilities",
+            "catalogVersion": "2026.11.20",
+            "dateReleased": "2026-11-20T17:02:11.7125Z",
+            "count": 1,
+            "vulnerabilities": [
+                {
+                    "cveID": cve,
+                    "vendorProject": "x",
+                    "product": "x",
+                    "vulnerabilityName": "x",
+                    "dateAdded": "2026-01-01",
+                    "shortDescription": "x",
+                    "requiredAction": "x",
+                    "dueDate": "2026-01-22",
+                    "knownRansomwareCampaignUse": "Unknown",
+                    "notes": "",
+                }
+            ],
+        }
+    )
+
+
+def test_known_exploited_fails_with_a_kev_feed_that_is_cached(
+    tmp_path: Path, shared_data: Path, osv_mirror: OsvMirror
+) -> None:
+    env = _pypi_env(tmp_path, shared_data, osv_mirror)
+    # jinja2 2.11.2 is affected by CVE-2020-28493; say it is exploited, served over HTTP like CISA's feed.
+    (osv_mirror.root / "kev.json").write_text(_kev_listing("CVE-2020-28493"))
+    env["OSSWATCH_KEV_URL"] = f"{osv_mirror.url}/kev.json"
+    first = run_cli("scan", str(OLD_WEB), "--no-health", "--format", "json", env=env)
+    violations = json.loads(first.stdout)["verdict"]["violations"]
+    exploited = [v for v in violations if v["rule"] == "known-exploited"]
+    assert len(exploited) == 1
+    assert exploited[0]["level"] == "fail"
+    assert "jinja2" in exploited[0]["component"]
+    run_cli("scan", str(OLD_WEB), "--no-health", "--format", "json", env=env)
+    offline = run_cli("scan", str(OLD_WEB), "--no-health", "--offline", "--format", "json", env=env)
+    assert [v for v in json.loads(offline.stdout)["verdict"]["violations"] if v["rule"] == "known-exploited"]
+    assert osv_mirror.requested("/kev.json") == ["/kev.json"]  # once; then the cache
+
+
+def test_an_unreachable_kev_feed_is_a_note_not_a_failure(
+    tmp_path: Path, shared_data: Path, osv_mirror: OsvMirror
+) -> None:
+    env = _pypi_env(tmp_path, shared_data, osv_mirror)
+    env["OSSWATCH_KEV_URL"] = f"{osv_mirror.url}/missing-kev.json"
+    result = run_cli("scan", str(OLD_WEB), "--no-health", "--format", "json", env=env)
+    assert result.returncode == 1  # the baseline still fails on fixable high vulnerabilities
+    assert "the CISA KEV catalog could not be loaded" in result.stderr
+    notes = json.loads(result.stdout)["verdict"]["notes"]
+    assert any("KEV" in note for note in notes)

@@ -50,7 +50,8 @@ KevOption = Annotated[
     typer.Option(
         "--kev-url",
         envvar="OSSWATCH_KEV_URL",
-        help="CISA Known Exploited Vulnerabilities catalog (JSON; file:// or https://).",
+        help="CISA Known Exploited Vulnerabilities catalog (JSON; a path, file:// or https://; `none` "
+        "turns it off). Default: CISA's feed, cached for a day.",
         show_default=False,
     ),
 ]
@@ -78,10 +79,12 @@ def policy_setup(
     epss_url: str | None,
     plan: DataPlan,
     now: datetime,
+    database_url: str | None,
+    offline: bool,
 ) -> PolicySetup:
     """The policy (or the baseline), its waivers and VEX statements, and the threat data, read."""
+    from osswatch.cli.threat_data import load_epss_scores, load_kev_catalog
     from osswatch.inventory.reading import ReadLimits, read_document
-    from osswatch.policy.kev import load_epss, load_kev
     from osswatch.policy.rules import baseline, load_policy
     from osswatch.policy.vex import load_vex
     from osswatch.policy.waivers import load_waivers
@@ -91,8 +94,8 @@ def policy_setup(
     rules = load_policy(read_document(policy, limits)) if policy else baseline()
     waived = tuple(w for path in waivers or () for w in load_waivers(read_document(path, limits)))
     statements = tuple(s for path in vex or () for s in load_vex(read_document(path, limits)))
-    kev = load_kev(kev_url)
-    epss = load_epss(epss_url)
+    kev = load_kev_catalog(kev_url, database_url=database_url, offline=offline)
+    epss = load_epss_scores(epss_url, database_url=database_url, offline=offline)
     return PolicySetup(
         policy=rules,
         waivers=waived,

@@ -106,7 +106,15 @@ def scan(
         )
         result = replace(run_scan(found, store), missing_advisories=plan.missing)
     setup = policy_setup(
-        policy=policy, waivers=waivers, vex=vex, kev_url=kev_url, epss_url=epss_url, plan=plan, now=now
+        policy=policy,
+        waivers=waivers,
+        vex=vex,
+        kev_url=kev_url,
+        epss_url=epss_url,
+        plan=plan,
+        now=now,
+        database_url=database_url,
+        offline=offline,
     )
     if health:
         result = _with_health(result, database_url, offline=offline)
