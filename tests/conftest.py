@@ -23,6 +23,14 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+def claims(kind: str, filename: str, head: bytes = b"") -> bool:
+    """True when the parser registry sends a file with this name and first bytes to `kind`."""
+    from osswatch.inventory.registry import entry_for
+
+    entry = entry_for(filename, head)
+    return entry is not None and entry.kind == kind
+
+
 def document_of(text: str | bytes, path: str = "test-file") -> Document:
     """A Document from literal content, for small parser cases."""
     data = text.encode() if isinstance(text, str) else text

@@ -14,7 +14,7 @@ from osswatch.inventory.base import Document, InventoryParser
 from osswatch.inventory.cargo_lock import KIND, CargoLockParser
 from osswatch.inventory.registry import entry_by_kind
 from osswatch.model import Component
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 CARGO = ASSETS / "inventory" / "cargo"
 
@@ -33,7 +33,7 @@ def test_registry_loads_this_parser() -> None:
     parser: InventoryParser = entry.load()
     assert isinstance(parser, CargoLockParser)
     assert parser.kind == KIND
-    assert CargoLockParser().matches("Cargo.lock", b"")
+    assert claims(CargoLockParser().kind, "Cargo.lock", b"")
 
 
 def test_v4_asset() -> None:

@@ -18,7 +18,7 @@ from osswatch.inventory.composer_lock import KIND, ComposerLockParser
 from osswatch.inventory.reading import ReadLimits, read_document
 from osswatch.inventory.registry import entry_by_kind
 from osswatch.model import Component, Scope
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 PACKAGIST = ASSETS / "inventory" / "packagist"
 
@@ -37,7 +37,7 @@ def test_registry_loads_this_parser() -> None:
     parser: InventoryParser = entry.load()
     assert isinstance(parser, ComposerLockParser)
     assert parser.kind == KIND
-    assert ComposerLockParser().matches("composer.lock", b"")
+    assert claims(ComposerLockParser().kind, "composer.lock", b"")
 
 
 @pytest.fixture

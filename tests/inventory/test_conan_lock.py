@@ -15,7 +15,7 @@ from osswatch.inventory.base import InventoryParser
 from osswatch.inventory.conan_lock import KIND, ConanLockParser
 from osswatch.inventory.registry import entry_by_kind
 from osswatch.model import Component, Scope
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 CONAN = ASSETS / "inventory" / "conan"
 
@@ -30,7 +30,7 @@ def test_registry_loads_this_parser() -> None:
     parser: InventoryParser = entry.load()
     assert isinstance(parser, ConanLockParser)
     assert parser.kind == KIND
-    assert ConanLockParser().matches("conan.lock", b"")
+    assert claims(ConanLockParser().kind, "conan.lock", b"")
 
 
 def test_v05_asset() -> None:

@@ -18,7 +18,7 @@ from osswatch.inventory.base import Document
 from osswatch.inventory.cyclonedx import CycloneDxJsonParser, CycloneDxXmlParser
 from osswatch.inventory.registry import entry_for
 from osswatch.model import Component, Inventory, Scope
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 SBOM = ASSETS / "inventory" / "sbom"
 JSON_ASSET = SBOM / "cyclonedx-1.6.json"
@@ -403,8 +403,8 @@ def test_registry_sends_cyclonedx_files_here(filename: str, head: bytes, kind: s
     assert entry.kind == kind
     parser = entry.load()
     assert parser.kind == kind
-    assert parser.matches(filename, head)
-    assert not parser.matches("poetry.lock", b"")
+    assert claims(parser.kind, filename, head)
+    assert not claims(parser.kind, "poetry.lock", b"")
 
 
 # --- properties ---------------------------------------------------------------------------------

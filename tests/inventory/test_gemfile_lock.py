@@ -16,7 +16,7 @@ from osswatch.inventory.gemfile_lock import KIND, GemfileLockParser
 from osswatch.inventory.reading import ReadLimits, read_document
 from osswatch.inventory.registry import entry_by_kind
 from osswatch.model import Component
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 ASSET = ASSETS / "inventory" / "rubygems" / "Gemfile.lock"
 
@@ -35,7 +35,7 @@ def test_registry_loads_this_parser() -> None:
     parser: InventoryParser = entry.load()
     assert isinstance(parser, GemfileLockParser)
     assert parser.kind == KIND
-    assert GemfileLockParser().matches("gems.locked", b"")
+    assert claims(GemfileLockParser().kind, "gems.locked", b"")
 
 
 def test_real_lockfile_components_equal_its_specs(shared_data: Path) -> None:

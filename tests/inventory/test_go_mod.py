@@ -17,7 +17,7 @@ from osswatch.inventory.go_mod import KIND, GoModParser
 from osswatch.inventory.reading import ReadLimits, read_document
 from osswatch.inventory.registry import entry_by_kind
 from osswatch.model import Component
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 GO = ASSETS / "inventory" / "go"
 
@@ -36,7 +36,7 @@ def test_registry_loads_this_parser() -> None:
     parser: InventoryParser = entry.load()
     assert isinstance(parser, GoModParser)
     assert parser.kind == KIND
-    assert GoModParser().matches("go.mod", b"")
+    assert claims(GoModParser().kind, "go.mod", b"")
 
 
 @pytest.fixture

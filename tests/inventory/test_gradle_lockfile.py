@@ -14,7 +14,7 @@ from osswatch.inventory.base import InventoryParser
 from osswatch.inventory.gradle_lockfile import KIND, GradleLockfileParser
 from osswatch.inventory.registry import entry_by_kind
 from osswatch.model import Component, Scope
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 MAVEN = ASSETS / "inventory" / "maven"
 
@@ -30,8 +30,8 @@ def test_registry_loads_this_parser() -> None:
     assert isinstance(parser, GradleLockfileParser)
     assert parser.kind == KIND
     parser = GradleLockfileParser()
-    assert parser.matches("gradle.lockfile", b"")
-    assert parser.matches("buildscript-gradle.lockfile", b"")
+    assert claims(parser.kind, "gradle.lockfile", b"")
+    assert claims(parser.kind, "buildscript-gradle.lockfile", b"")
 
 
 def test_asset() -> None:

@@ -14,7 +14,7 @@ from osswatch.inventory.base import InventoryParser
 from osswatch.inventory.maven_pom import KIND, MavenPomParser
 from osswatch.inventory.registry import entry_by_kind
 from osswatch.model import Component, Scope
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 ASSET = ASSETS / "inventory" / "maven" / "pom.xml"
 
@@ -38,7 +38,7 @@ def test_registry_loads_this_parser() -> None:
     parser: InventoryParser = entry.load()
     assert isinstance(parser, MavenPomParser)
     assert parser.kind == KIND
-    assert MavenPomParser().matches("pom.xml", b"")
+    assert claims(MavenPomParser().kind, "pom.xml", b"")
 
 
 @pytest.fixture

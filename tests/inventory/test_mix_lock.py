@@ -14,7 +14,7 @@ from osswatch.inventory.base import InventoryParser
 from osswatch.inventory.mix_lock import KIND, MAX_DEPTH, Atom, MixLockParser, read_term
 from osswatch.inventory.registry import entry_by_kind
 from osswatch.model import Component
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 ASSET = ASSETS / "inventory" / "hex" / "mix.lock"
 
@@ -33,7 +33,7 @@ def test_registry_loads_this_parser() -> None:
     parser: InventoryParser = entry.load()
     assert isinstance(parser, MixLockParser)
     assert parser.kind == KIND
-    assert MixLockParser().matches("mix.lock", b"")
+    assert claims(MixLockParser().kind, "mix.lock", b"")
 
 
 def test_asset() -> None:

@@ -17,7 +17,7 @@ from osswatch.inventory.npm_common import (
 )
 from osswatch.inventory.registry import entry_for
 from osswatch.model import Scope
-from tests.conftest import document_of
+from tests.conftest import claims, document_of
 
 
 @pytest.mark.parametrize(
@@ -133,5 +133,5 @@ def test_registry_loads_a_parser_of_the_same_kind(filename: str) -> None:
     assert entry is not None
     parser = entry.load()
     assert parser.kind == entry.kind
-    assert parser.matches(filename, b"")
-    assert not parser.matches("package.json", b"")
+    assert claims(parser.kind, filename, b"")
+    assert not claims(parser.kind, "package.json", b"")

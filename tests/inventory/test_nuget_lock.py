@@ -15,7 +15,7 @@ from osswatch.inventory.base import InventoryParser
 from osswatch.inventory.nuget_lock import KIND, NugetLockParser
 from osswatch.inventory.registry import entry_by_kind
 from osswatch.model import Component
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 ASSET = ASSETS / "inventory" / "nuget" / "packages.lock.json"
 
@@ -34,7 +34,7 @@ def test_registry_loads_this_parser() -> None:
     parser: InventoryParser = entry.load()
     assert isinstance(parser, NugetLockParser)
     assert parser.kind == KIND
-    assert NugetLockParser().matches("packages.lock.json", b"")
+    assert claims(NugetLockParser().kind, "packages.lock.json", b"")
 
 
 def test_asset() -> None:

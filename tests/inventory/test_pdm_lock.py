@@ -13,7 +13,7 @@ from osswatch.errors import ParseError
 from osswatch.inventory.pdm_lock import PdmLockParser
 from osswatch.inventory.reading import ReadLimits, read_document
 from osswatch.model import Component, Scope
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 LOCK = ASSETS / "inventory" / "python" / "pdm" / "pdm.lock"
 
@@ -87,8 +87,8 @@ def test_lock_without_groups_reads_as_runtime() -> None:
 
 def test_matches_its_file_name() -> None:
     assert PdmLockParser().kind == "pdm.lock"
-    assert PdmLockParser().matches("pdm.lock", b"")
-    assert not PdmLockParser().matches("pdm.toml", b"")
+    assert claims(PdmLockParser().kind, "pdm.lock", b"")
+    assert not claims(PdmLockParser().kind, "pdm.toml", b"")
 
 
 @pytest.mark.parametrize(

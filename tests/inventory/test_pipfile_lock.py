@@ -13,7 +13,7 @@ from osswatch.errors import ParseError
 from osswatch.inventory.pipfile_lock import PipfileLockParser
 from osswatch.inventory.reading import ReadLimits, read_document
 from osswatch.model import Component, Scope
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 # The asset follows the layout pipenv writes (json.dumps with indent=4, sorted keys) and the
 # entries documented at https://pipenv.pypa.io/en/latest/pipfile.html; JSON has no comments.
@@ -89,8 +89,8 @@ def test_compact_json_has_no_lines_but_all_entries() -> None:
 
 def test_matches_its_file_name() -> None:
     assert PipfileLockParser().kind == "Pipfile.lock"
-    assert PipfileLockParser().matches("Pipfile.lock", b"")
-    assert not PipfileLockParser().matches("Pipfile", b"")
+    assert claims(PipfileLockParser().kind, "Pipfile.lock", b"")
+    assert not claims(PipfileLockParser().kind, "Pipfile", b"")
 
 
 @pytest.mark.parametrize(

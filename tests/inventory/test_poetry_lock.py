@@ -13,7 +13,7 @@ from osswatch.errors import ParseError
 from osswatch.inventory.poetry_lock import PoetryLockParser
 from osswatch.inventory.reading import ReadLimits, read_document
 from osswatch.model import Component, Scope
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 PROJECTS = ["itu-p1203", "acapy"]
 V1 = ASSETS / "inventory" / "python" / "poetry-v1"
@@ -129,8 +129,8 @@ def test_lock_version_1_reads_category_and_metadata_files() -> None:
 def test_matches_its_file_name() -> None:
     parser = PoetryLockParser()
     assert parser.kind == "poetry.lock"
-    assert parser.matches("poetry.lock", b"")
-    assert not parser.matches("Poetry.lock.bak", b"")
+    assert claims(parser.kind, "poetry.lock", b"")
+    assert not claims(parser.kind, "Poetry.lock.bak", b"")
 
 
 @pytest.mark.parametrize(

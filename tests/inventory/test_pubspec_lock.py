@@ -16,7 +16,7 @@ from osswatch.inventory.base import InventoryParser
 from osswatch.inventory.pubspec_lock import KIND, PubspecLockParser
 from osswatch.inventory.registry import entry_by_kind
 from osswatch.model import Component, Scope
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 ASSET = ASSETS / "inventory" / "pub" / "pubspec.lock"
 
@@ -35,7 +35,7 @@ def test_registry_loads_this_parser() -> None:
     parser: InventoryParser = entry.load()
     assert isinstance(parser, PubspecLockParser)
     assert parser.kind == KIND
-    assert PubspecLockParser().matches("pubspec.lock", b"")
+    assert claims(PubspecLockParser().kind, "pubspec.lock", b"")
 
 
 def test_asset() -> None:

@@ -12,7 +12,7 @@ from osswatch.errors import ParseError
 from osswatch.inventory.pylock_toml import PylockParser
 from osswatch.inventory.reading import ReadLimits, read_document
 from osswatch.model import Component, Scope
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 LOCK = ASSETS / "inventory" / "python" / "pylock" / "pylock.toml"
 
@@ -75,9 +75,9 @@ def test_hashes_dependencies_and_lines() -> None:
 def test_matches_its_file_names() -> None:
     parser = PylockParser()
     assert parser.kind == "pylock.toml"
-    assert parser.matches("pylock.toml", b"")
-    assert parser.matches("pylock.dev.toml", b"")
-    assert not parser.matches("pylock.json", b"")
+    assert claims(parser.kind, "pylock.toml", b"")
+    assert claims(parser.kind, "pylock.dev.toml", b"")
+    assert not claims(parser.kind, "pylock.json", b"")
 
 
 @pytest.mark.parametrize(

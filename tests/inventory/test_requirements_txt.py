@@ -10,7 +10,7 @@ from osswatch.errors import ParseError
 from osswatch.inventory.reading import ReadLimits, read_document
 from osswatch.inventory.requirements_txt import MAX_INCLUDE_DEPTH, RequirementsParser, logical_lines
 from osswatch.model import Inventory
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 TREE = ASSETS / "inventory" / "python" / "requirements"
 
@@ -181,8 +181,8 @@ def test_matches_its_file_names() -> None:
     parser = RequirementsParser()
     assert parser.kind == "requirements.txt"
     for name in ("requirements.txt", "requirements-dev.txt", "dev-requirements.txt"):
-        assert parser.matches(name, b""), name
-    assert not parser.matches("constraints.txt", b"")
+        assert claims(parser.kind, name, b""), name
+    assert not claims(parser.kind, "constraints.txt", b"")
 
 
 @pytest.mark.parametrize(

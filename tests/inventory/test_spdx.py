@@ -18,7 +18,7 @@ from osswatch.inventory.base import Document
 from osswatch.inventory.registry import entry_for
 from osswatch.inventory.spdx import SpdxJsonParser, SpdxTagValueParser
 from osswatch.model import Component, Inventory, Location, Scope
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 SBOM = ASSETS / "inventory" / "sbom"
 JSON_ASSET = SBOM / "spdx-2.3.spdx.json"
@@ -344,4 +344,4 @@ def test_registry_sends_spdx_files_here(filename: str, head: bytes, kind: str) -
     assert entry.kind == kind
     parser = entry.load()
     assert parser.kind == kind
-    assert parser.matches(filename, head)
+    assert claims(parser.kind, filename, head)

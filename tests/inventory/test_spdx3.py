@@ -13,7 +13,7 @@ from osswatch.inventory.base import Document
 from osswatch.inventory.registry import entry_for
 from osswatch.inventory.spdx3 import Spdx3JsonLdParser
 from osswatch.model import Component, Inventory, Scope
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 ASSET = ASSETS / "inventory" / "sbom" / "spdx-3.0.1.spdx3.json"
 BASE = "https://example.com/spdx/Package/"
@@ -175,4 +175,4 @@ def test_registry_sends_spdx3_files_here(filename: str, head: bytes) -> None:
     assert entry.kind == "spdx3-jsonld"
     parser = entry.load()
     assert parser.kind == "spdx3-jsonld"
-    assert parser.matches(filename, head)
+    assert claims(parser.kind, filename, head)

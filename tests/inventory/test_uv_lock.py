@@ -13,7 +13,7 @@ from osswatch.errors import ParseError
 from osswatch.inventory.reading import ReadLimits, read_document
 from osswatch.inventory.uv_lock import UvLockParser
 from osswatch.model import Component, Scope
-from tests.conftest import ASSETS, document_of
+from tests.conftest import ASSETS, claims, document_of
 
 LOCK = ASSETS / "inventory" / "python" / "uv" / "uv.lock"
 
@@ -90,8 +90,8 @@ def test_lock_without_a_project_does_not_say_what_is_direct() -> None:
 
 def test_matches_its_file_name() -> None:
     assert UvLockParser().kind == "uv.lock"
-    assert UvLockParser().matches("uv.lock", b"")
-    assert not UvLockParser().matches("poetry.lock", b"")
+    assert claims(UvLockParser().kind, "uv.lock", b"")
+    assert not claims(UvLockParser().kind, "poetry.lock", b"")
 
 
 @pytest.mark.parametrize(

@@ -50,10 +50,6 @@ class InventoryParser(Protocol):
         """A short name of the format, shown to users (`poetry.lock`, `cyclonedx-json`)."""
         ...
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True when this parser reads a file with this base name and these first bytes."""
-        ...
-
     def parse(self, document: Document) -> Inventory:
         """Every component the file pins; raises ParseError (with a line where known) if malformed."""
         ...

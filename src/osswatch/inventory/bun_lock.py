@@ -116,10 +116,6 @@ class BunLockParser:
 
     kind = "bun.lock"
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for `bun.lock`."""
-        return filename == "bun.lock"
-
     def parse(self, document: Document) -> Inventory:
         """Every package the lockfile installs, the project's own workspaces left out."""
         text = _JSONC.sub(_strip_jsonc, document.text())

@@ -54,10 +54,6 @@ class CargoLockParser:
 
     kind = KIND
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for `Cargo.lock`."""
-        return filename == "Cargo.lock"
-
     def parse(self, document: Document) -> Inventory:
         """Every crate with a source; the project's own crates are left out."""
         packages = list(_packages(document))

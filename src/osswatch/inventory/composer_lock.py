@@ -33,10 +33,6 @@ class ComposerLockParser:
 
     kind = KIND
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for `composer.lock`."""
-        return filename == "composer.lock"
-
     def parse(self, document: Document) -> Inventory:
         """Every locked package, dev ones with the dev scope."""
         data = Fields(load_json(document), "", error=document.error)

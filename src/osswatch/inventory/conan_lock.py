@@ -58,10 +58,6 @@ class ConanLockParser:
 
     kind = KIND
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for `conan.lock`."""
-        return filename == "conan.lock"
-
     def parse(self, document: Document) -> Inventory:
         """Every locked reference."""
         data = Fields(load_json(document), "", error=document.error)

@@ -21,7 +21,6 @@ from typing import Any
 from osswatch.fields import Fields
 from osswatch.inventory.base import Document, single_file_inventory
 from osswatch.inventory.loaders import load_json
-from osswatch.inventory.registry import entry_by_kind
 from osswatch.inventory.sbom import (
     Entry,
     LineIndex,
@@ -74,13 +73,6 @@ class CycloneDxJsonParser:
     """Reads CycloneDX JSON BOMs."""
 
     kind = KIND_JSON
-
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for the names and content the registry gives CycloneDX JSON."""
-        entry = entry_by_kind(KIND_JSON)
-        return entry is not None and (
-            entry.claims_by_name(filename) or entry.claims_by_content(filename, head)
-        )
 
     def parse(self, document: Document) -> Inventory:
         """Every component of the BOM, nested ones included; the subject is metadata only."""
@@ -209,13 +201,6 @@ class CycloneDxXmlParser:
     """Reads CycloneDX XML BOMs (namespaces 1.2 to 1.6; later 1.x read the same way)."""
 
     kind = KIND_XML
-
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for the names and content the registry gives CycloneDX XML."""
-        entry = entry_by_kind(KIND_XML)
-        return entry is not None and (
-            entry.claims_by_name(filename) or entry.claims_by_content(filename, head)
-        )
 
     def parse(self, document: Document) -> Inventory:
         """Every component of the BOM, nested ones included; the subject is metadata only."""

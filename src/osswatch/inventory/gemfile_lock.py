@@ -55,10 +55,6 @@ class GemfileLockParser:
 
     kind = KIND
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for `Gemfile.lock` and `gems.locked`."""
-        return filename in ("Gemfile.lock", "gems.locked")
-
     def parse(self, document: Document) -> Inventory:
         """Every gem from a remote or git source, with its dependencies."""
         lock = _read(document)

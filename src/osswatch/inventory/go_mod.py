@@ -73,10 +73,6 @@ class GoModParser:
 
     kind = KIND
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for `go.mod`."""
-        return filename == "go.mod"
-
     def parse(self, document: Document) -> Inventory:
         """Every required module after replacements, and the standard library."""
         mod = _read(document)

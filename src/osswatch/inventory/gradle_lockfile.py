@@ -25,10 +25,6 @@ class GradleLockfileParser:
 
     kind = KIND
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for Gradle lockfile names."""
-        return filename in _NAMES
-
     def parse(self, document: Document) -> Inventory:
         """Every locked module; test-only and buildscript modules are dev."""
         is_buildscript = document.path.replace("\\", "/").rpartition("/")[2].startswith("buildscript")

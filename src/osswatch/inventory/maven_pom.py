@@ -55,10 +55,6 @@ class MavenPomParser:
 
     kind = KIND
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for `pom.xml`."""
-        return filename == "pom.xml"
-
     def parse(self, document: Document) -> Inventory:
         """Every declared and managed dependency, versions resolved within the file."""
         root = load_xml(document)

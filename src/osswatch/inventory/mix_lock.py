@@ -166,10 +166,6 @@ class MixLockParser:
 
     kind = KIND
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for `mix.lock`."""
-        return filename == "mix.lock"
-
     def parse(self, document: Document) -> Inventory:
         """Every locked dependency: Hex packages pinned, git checkouts unpinned."""
         term, lines = read_term(document)

@@ -222,10 +222,6 @@ class NpmLockParser:
 
     kind = "package-lock.json"
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for npm's two lockfile names."""
-        return filename in ("package-lock.json", "npm-shrinkwrap.json")
-
     def parse(self, document: Document) -> Inventory:
         """Every package the lockfile installs, the project's own workspaces left out."""
         data: Any = load_json(document)

@@ -41,10 +41,6 @@ class NugetLockParser:
 
     kind = KIND
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for `packages.lock.json`."""
-        return filename == "packages.lock.json"
-
     def parse(self, document: Document) -> Inventory:
         """Every package of every framework, once per name and version."""
         data = Fields(load_json(document), "", error=document.error)

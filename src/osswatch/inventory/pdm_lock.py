@@ -19,7 +19,6 @@ from osswatch.inventory.base import Document, single_file_inventory
 from osswatch.inventory.loaders import load_toml
 from osswatch.inventory.python_common import (
     PYPI,
-    claims,
     locked_entries,
     package_ref,
     pypi_component,
@@ -88,10 +87,6 @@ class PdmLockParser:
     """Reads pdm.lock."""
 
     kind = KIND
-
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for a file named pdm.lock."""
-        return claims(KIND, filename)
 
     def parse(self, document: Document) -> Inventory:
         """Every locked package once, marked direct from the sibling pyproject.toml when there is one."""

@@ -17,7 +17,7 @@ from osswatch.ecosystems.identity import normalize_name
 from osswatch.fields import Fields
 from osswatch.inventory.base import Document, single_file_inventory
 from osswatch.inventory.loaders import load_json, load_toml
-from osswatch.inventory.python_common import PYPI, checked_name, claims, error_at, pypi_component
+from osswatch.inventory.python_common import PYPI, checked_name, error_at, pypi_component
 from osswatch.model import Component, Inventory, Location, Scope
 
 KIND = "Pipfile.lock"
@@ -95,10 +95,6 @@ class PipfileLockParser:
     """Reads Pipfile.lock."""
 
     kind = KIND
-
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for a file named Pipfile.lock."""
-        return claims(KIND, filename)
 
     def parse(self, document: Document) -> Inventory:
         """Every entry of `default` and `develop`; VCS and path entries unpinned."""

@@ -199,10 +199,6 @@ class PnpmLockParser:
 
     kind = "pnpm-lock.yaml"
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for `pnpm-lock.yaml`."""
-        return filename == "pnpm-lock.yaml"
-
     def parse(self, document: Document) -> Inventory:
         """Every package the lockfile installs, the project's own workspaces left out."""
         reader = _Reader(document, Fields(load_yaml(document), "", error=document.error))

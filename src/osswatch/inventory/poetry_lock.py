@@ -19,7 +19,6 @@ from osswatch.inventory.base import Document, single_file_inventory
 from osswatch.inventory.loaders import load_toml
 from osswatch.inventory.python_common import (
     PYPI,
-    claims,
     locked_entries,
     package_ref,
     pypi_component,
@@ -138,10 +137,6 @@ class PoetryLockParser:
     """Reads poetry.lock (lock-version 1.x and 2.x)."""
 
     kind = KIND
-
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for a file named poetry.lock."""
-        return claims(KIND, filename)
 
     def parse(self, document: Document) -> Inventory:
         """Every locked package, marked direct from the sibling pyproject.toml when there is one."""

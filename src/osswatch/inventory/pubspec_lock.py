@@ -38,10 +38,6 @@ class PubspecLockParser:
 
     kind = KIND
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for `pubspec.lock`."""
-        return filename == "pubspec.lock"
-
     def parse(self, document: Document) -> Inventory:
         """Every hosted and git package."""
         value = load_yaml(document)

@@ -19,7 +19,6 @@ from osswatch.inventory.base import Document, single_file_inventory
 from osswatch.inventory.loaders import load_toml
 from osswatch.inventory.python_common import (
     PYPI,
-    claims,
     locked_entries,
     package_ref,
     pypi_component,
@@ -94,10 +93,6 @@ class PylockParser:
     """Reads pylock.toml and pylock.<name>.toml."""
 
     kind = KIND
-
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for pylock.toml and pylock.<name>.toml."""
-        return claims(KIND, filename)
 
     def parse(self, document: Document) -> Inventory:
         """Every `[[packages]]` entry; those without a version unpinned."""

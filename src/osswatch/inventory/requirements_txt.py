@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from packaging.requirements import InvalidRequirement, Requirement
 
 from osswatch.inventory.base import Document, single_file_inventory
-from osswatch.inventory.python_common import claims, error_at, is_valid_name, pypi_component
+from osswatch.inventory.python_common import error_at, is_valid_name, pypi_component
 from osswatch.model import Component, Inventory, Location, Problem
 
 KIND = "requirements.txt"
@@ -199,10 +199,6 @@ class RequirementsParser:
     """Reads pip requirements files (requirements*.txt) and their `-r` includes."""
 
     kind = KIND
-
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for requirements*.txt and *-requirements.txt names."""
-        return claims(KIND, filename)
 
     def parse(self, document: Document) -> Inventory:
         """Every requirement of the file and its includes; unpinned ones kept with version None."""

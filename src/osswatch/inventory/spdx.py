@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from osswatch.fields import Fields
 from osswatch.inventory.base import Document, single_file_inventory
 from osswatch.inventory.loaders import load_json
-from osswatch.inventory.registry import entry_by_kind
 from osswatch.inventory.sbom import (
     Entry,
     LineIndex,
@@ -184,13 +183,6 @@ class SpdxJsonParser:
 
     kind = KIND_JSON
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for the names and content the registry gives SPDX JSON."""
-        entry = entry_by_kind(KIND_JSON)
-        return entry is not None and (
-            entry.claims_by_name(filename) or entry.claims_by_content(filename, head)
-        )
-
     def parse(self, document: Document) -> Inventory:
         """Every package but the described root (unless it is a registry package)."""
         data = load_json(document)
@@ -264,13 +256,6 @@ class SpdxTagValueParser:
     """Reads SPDX 2.2/2.3 tag-value documents."""
 
     kind = KIND_TAG_VALUE
-
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for the names and content the registry gives SPDX tag-value."""
-        entry = entry_by_kind(KIND_TAG_VALUE)
-        return entry is not None and (
-            entry.claims_by_name(filename) or entry.claims_by_content(filename, head)
-        )
 
     def parse(self, document: Document) -> Inventory:
         """Every package but the described root (unless it is a registry package)."""

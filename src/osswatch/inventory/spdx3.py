@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from osswatch.fields import Fields
 from osswatch.inventory.base import Document, single_file_inventory
 from osswatch.inventory.loaders import load_json
-from osswatch.inventory.registry import entry_by_kind
 from osswatch.inventory.sbom import (
     Entry,
     LineIndex,
@@ -75,13 +74,6 @@ class Spdx3JsonLdParser:
     """Reads SPDX 3.0 JSON-LD documents."""
 
     kind = KIND
-
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for the names and content the registry gives SPDX 3 JSON-LD."""
-        entry = entry_by_kind(KIND)
-        return entry is not None and (
-            entry.claims_by_name(filename) or entry.claims_by_content(filename, head)
-        )
 
     def parse(self, document: Document) -> Inventory:
         """Every software package but the root (unless it is a registry package)."""

@@ -19,7 +19,6 @@ from osswatch.inventory.base import Document, single_file_inventory
 from osswatch.inventory.loaders import load_toml
 from osswatch.inventory.python_common import (
     PYPI,
-    claims,
     locked_entries,
     package_ref,
     pypi_component,
@@ -156,10 +155,6 @@ class UvLockParser:
     """Reads uv.lock."""
 
     kind = KIND
-
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for a file named uv.lock."""
-        return claims(KIND, filename)
 
     def parse(self, document: Document) -> Inventory:
         """Every locked package except the project and its workspace members."""

@@ -314,10 +314,6 @@ class YarnLockParser:
 
     kind = "yarn.lock"
 
-    def matches(self, filename: str, head: bytes) -> bool:
-        """True for `yarn.lock`."""
-        return filename == "yarn.lock"
-
     def parse(self, document: Document) -> Inventory:
         """Every package the lockfile resolves, the project's own workspaces left out."""
         text = document.text()
