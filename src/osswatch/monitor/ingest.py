@@ -1,0 +1,225 @@
+"""Recording a `ScanResult` as a project snapshot and bringing the project's findings up to date.
+
+Everything happens in one transaction, with the project row locked (`FOR UPDATE` on PostgreSQL; SQLite
+writers are serialized by `BEGIN IMMEDIATE`), so two uploads of one project never interleave. Ingest is
+idempotent: a result identical to the project's latest snapshot (same content digest) adds no snapshot,
+and only moves `last_seen` of its findings, so a job retried after a crash does no harm.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
+
+from osswatch.ecosystems.identity import base_ecosystem, normalize_name
+from osswatch.model import Component, Finding, Level
+from osswatch.monitor.findings import (
+    FindingKey,
+    Plan,
+    StoredFinding,
+    finding_key,
+    plan_changes,
+    stored_finding,
+)
+from osswatch.monitor.portfolio import Portfolio, UnknownRecord, check_lengths, to_utc
+from osswatch.scan import ScanResult
+from osswatch.store.portfolio_tables import findings, projects, snapshot_components, snapshots
+
+_CHUNK = 500  # ids per IN list
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IngestOutcome:
+    """What one ingest changed, for notifications."""
+
+    snapshot_id: int
+    is_new_snapshot: bool
+    """False when the result repeated the latest snapshot (nothing was added)."""
+    new: tuple[StoredFinding, ...]
+    reopened: tuple[StoredFinding, ...]
+    fixed: tuple[StoredFinding, ...]
+
+
+def ingest(portfolio: Portfolio, project_id: int, result: ScanResult, now: datetime) -> IngestOutcome:
+    """Store `result` as the newest snapshot of the project and update its findings, in one transaction."""
+    now = to_utc(now)
+    scanned = scanned_findings(result.findings)
+    with portfolio.writing() as connection:
+        _lock_project(connection, project_id)
+        snapshot_id, is_new = _store_snapshot(connection, project_id, result, now)
+        stored = _stored_keys(connection, project_id)
+        plan = plan_changes(stored, scanned)
+        _apply(connection, project_id=project_id, plan=plan, scanned=scanned, stored=stored, now=now)
+        after = {
+            row.id: stored_finding(row)
+            for row in connection.execute(select(findings).where(findings.c.project_id == project_id))
+        }
+    new_keys = set(plan.new)
+    return IngestOutcome(
+        snapshot_id=snapshot_id,
+        is_new_snapshot=is_new,
+        new=tuple(f for f in after.values() if f.key in new_keys),
+        reopened=tuple(after[i] for i in plan.reopened),
+        fixed=tuple(after[i] for i in plan.fixed),
+    )
+
+
+def scanned_findings(items: Sequence[Finding]) -> dict[FindingKey, dict[str, Any]]:
+    """The values to store per finding key (a vulnerability found twice in one component counts once)."""
+    scanned: dict[FindingKey, dict[str, Any]] = {}
+    for item in items:
+        key = finding_key(item)
+        check_lengths(findings, {"vulnerability_id": key[0], "component_purl": key[1]})
+        scanned.setdefault(
+            key,
+            {"aliases": list(item.aliases), "severity": item.rating.level, "fixed_in": list(item.fixed_in)},
+        )
+    return scanned
+
+
+def _stored_keys(connection: Connection, project_id: int) -> dict[FindingKey, tuple[int, bool]]:
+    query = select(
+        findings.c.id, findings.c.vulnerability_id, findings.c.component_purl, findings.c.fixed_at
+    ).where(findings.c.project_id == project_id)
+    return {
+        (row.vulnerability_id, row.component_purl): (row.id, row.fixed_at is None)
+        for row in connection.execute(query)
+    }
+
+
+def _lock_project(connection: Connection, project_id: int) -> None:
+    query = select(projects.c.id).where(projects.c.id == project_id).with_for_update()
+    if connection.execute(query).one_or_none() is None:
+        raise UnknownRecord(f"no project {project_id}")
+
+
+def _store_snapshot(
+    connection: Connection, project_id: int, result: ScanResult, now: datetime
+) -> tuple[int, bool]:
+    components = [component_row(c) for c in result.inventory.components]
+    for row in components:
+        check_lengths(snapshot_components, row)
+    summary = verdict_summary(result)
+    digest = _digest(components, sorted(scanned_findings(result.findings).items()), summary)
+    latest = _latest_snapshot(connection, project_id)
+    if latest is not None and bytes(latest.digest) == digest:
+        return latest.id, False
+    kinds = sorted({source.kind for source in result.inventory.sources})
+    snapshot_id: int = connection.execute(
+        insert(snapshots)
+        .values(
+            project_id=project_id,
+            uploaded_at=now,
+            source_kind=",".join(kinds) or "none",
+            component_count=len(components),
+            verdict_summary=summary,
+            digest=digest,
+        )
+        .returning(snapshots.c.id)
+    ).scalar_one()
+    if components:
+        connection.execute(
+            insert(snapshot_components), [{**c, "snapshot_id": snapshot_id} for c in components]
+        )
+    return snapshot_id, True
+
+
+def _latest_snapshot(connection: Connection, project_id: int) -> Row[int, bytes] | None:
+    query = (
+        select(snapshots.c.id, snapshots.c.digest)
+        .where(snapshots.c.project_id == project_id)
+        .order_by(snapshots.c.id.desc())
+        .limit(1)
+    )
+    return connection.execute(query).one_or_none()
+
+
+def component_row(component: Component) -> dict[str, Any]:
+    """A component as stored: under its base OSV ecosystem and normalized name, as advisories index it."""
+    ecosystem = base_ecosystem(component.ecosystem) if component.ecosystem else None
+    return {
+        "ecosystem": ecosystem,
+        "name": normalize_name(ecosystem, component.name) if ecosystem else component.name,
+        "version": component.version,
+        "purl": component.purl,
+        "scope": component.scope.value,
+        "direct": component.is_direct,
+        "source_path": component.location.path,
+    }
+
+
+def verdict_summary(result: ScanResult) -> dict[str, Any]:
+    """Finding counts per severity and, when a policy ran, its outcome."""
+    severities = Counter(v["severity"] for v in scanned_findings(result.findings).values())
+    summary: dict[str, Any] = {
+        "findings": sum(severities.values()),
+        "severity": dict(sorted(severities.items())),
+    }
+    if result.verdict is not None:
+        summary["policy"] = result.verdict.policy_name
+        summary["passed"] = result.verdict.is_passed
+        summary["violations"] = {level.value: result.verdict.count(level) for level in Level}
+    return summary
+
+
+def _digest(*parts: object) -> bytes:
+    text = json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+def _apply(
+    connection: Connection,
+    *,
+    project_id: int,
+    plan: Plan,
+    scanned: Mapping[FindingKey, dict[str, Any]],
+    stored: Mapping[FindingKey, tuple[int, bool]],
+    now: datetime,
+) -> None:
+    if plan.new:
+        connection.execute(
+            insert(findings), [_new_row(project_id, key, scanned[key], now) for key in plan.new]
+        )
+    present = [(stored[key][0], values) for key, values in scanned.items() if key in stored]
+    if present:
+        # Seen again: refresh what advisories may have changed; clearing fixed_at reopens fixed ones.
+        connection.execute(
+            update(findings)
+            .where(findings.c.id == bindparam("b_id"))
+            .values(
+                aliases=bindparam("b_aliases"),
+                severity=bindparam("b_severity"),
+                fixed_in=bindparam("b_fixed_in"),
+                last_seen=now,
+                fixed_at=None,
+            ),
+            [{f"b_{k}": v for k, v in {"id": i, **values}.items()} for i, values in present],
+        )
+    for chunk in _chunks(plan.fixed):
+        connection.execute(update(findings).where(findings.c.id.in_(chunk)).values(fixed_at=now))
+
+
+def _new_row(project_id: int, key: FindingKey, values: dict[str, Any], now: datetime) -> dict[str, Any]:
+    return {
+        **values,
+        "project_id": project_id,
+        "vulnerability_id": key[0],
+        "component_purl": key[1],
+        "first_seen": now,
+        "last_seen": now,
+    }
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+__all__ = ["IngestOutcome", "component_row", "ingest", "scanned_findings", "verdict_summary"]

@@ -1,0 +1,78 @@
+"""The portfolio's records: teams, API keys, projects, snapshots and their components, as read back."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+class Role(enum.StrEnum):
+    """What an API key may do: read, also write (upload, triage), also manage the team."""
+
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Team:
+    """A team: the unit of isolation."""
+
+    id: int
+    name: str
+    created: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ApiKey:
+    """A stored API key (its hash is never returned)."""
+
+    id: int
+    team_id: int
+    role: Role
+    name: str
+    prefix: str
+    created: datetime
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Project:
+    """A monitored project."""
+
+    id: int
+    team_id: int
+    name: str
+    version: str | None
+    tags: tuple[str, ...]
+    created: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Snapshot:
+    """One uploaded inventory of a project, summarized."""
+
+    id: int
+    project_id: int
+    uploaded_at: datetime
+    source_kind: str
+    component_count: int
+    verdict_summary: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StoredComponent:
+    """A component of a snapshot, as stored (ecosystem is the base OSV name, name is normalized)."""
+
+    ecosystem: str | None
+    name: str
+    version: str | None
+    purl: str | None
+    scope: str
+    is_direct: bool | None
+    source_path: str
+
+
+__all__ = ["ApiKey", "Project", "Role", "Snapshot", "StoredComponent", "Team"]
