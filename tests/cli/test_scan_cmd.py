@@ -242,3 +242,43 @@ def test_an_unreachable_kev_feed_is_a_note_not_a_failure(
     assert "the CISA KEV catalog could not be loaded" in result.stderr
     notes = json.loads(result.stdout)["verdict"]["notes"]
     assert any("KEV" in note for note in notes)
+
+
+HEALTH_KEYS = [
+    "published", "latest", "latest_published", "libyear", "behind", "last_release",
+    "inactive_days", "yanked", "deprecated", "end_of_life", "repository", "status",
+]  # fmt: skip
+
+
+def test_scan_shows_health_beside_vulnerabilities(
+    tmp_path: Path, shared_data: Path, osv_mirror: OsvMirror
+) -> None:
+    from datetime import datetime
+
+    env = _pypi_env(tmp_path, shared_data, osv_mirror)
+    # The real PyPI JSON documents of P.1203's packages, at the registry's own path layout.
+    for document in (shared_data / "registry" / "pypi").glob("*.json"):
+        target = osv_mirror.root / "pypi" / document.stem / "json"
+        target.parent.mkdir(parents=True)
+        target.write_bytes(document.read_bytes())
+    for variable in ("PYPI", "DEPSDEV", "ENDOFLIFE"):
+        env[f"OSSWATCH_{variable}_URL"] = osv_mirror.url
+    lock = shared_data / "lockfiles" / "itu-p1203" / "poetry.lock"
+    result = run_cli("scan", str(lock), "--format", "json", env=env)
+    document = json.loads(result.stdout)
+    assert document["vulnerabilities"]
+    assert document["health_summary"]["assessed"] == len(document["components"])
+    for component in document["components"]:
+        health = component["health"]
+        assert list(health) == HEALTH_KEYS
+        registry = json.loads((shared_data / "registry" / "pypi" / f"{component['name']}.json").read_text())
+        uploads = [f["upload_time_iso_8601"] for f in registry["releases"].get(component["version"], [])]
+        if uploads:  # the installed version's publish time is its first upload
+            first = min(datetime.fromisoformat(u.replace("Z", "+00:00")) for u in uploads)
+            assert datetime.fromisoformat(health["published"].replace("Z", "+00:00")) == first
+        if not registry["info"].get("yanked"):
+            assert health["latest"] == registry["info"]["version"]
+        assert health["status"]
+        assert health["status"] != ["unknown"]
+    table = run_cli("scan", str(lock), env={**env, "COLUMNS": "200"})
+    assert "libyears in total" in table.stdout
