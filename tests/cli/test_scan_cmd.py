@@ -282,3 +282,21 @@ def test_scan_shows_health_beside_vulnerabilities(
         assert health["status"] != ["unknown"]
     table = run_cli("scan", str(lock), env={**env, "COLUMNS": "200"})
     assert "libyears in total" in table.stdout
+
+
+def test_openvex_export_reimports(tmp_path: Path, shared_data: Path, osv_mirror: OsvMirror) -> None:
+    from osswatch.inventory.reading import ReadLimits, read_document
+    from osswatch.policy.vex import load_vex
+
+    env = _pypi_env(tmp_path, shared_data, osv_mirror)
+    target = tmp_path / "osswatch.openvex.json"
+    run_cli("scan", str(OLD_WEB), "--no-health", "--format", "openvex", "-o", str(target), env=env)
+    exported = json.loads(target.read_text())
+    statements = load_vex(read_document(target, ReadLimits()))
+    scanned = json.loads(run_cli("scan", str(OLD_WEB), "--no-health", "--format", "json", env=env).stdout)
+    judged = {
+        (v["vulnerability"], v["component"]) for v in scanned["verdict"]["violations"] if v["vulnerability"]
+    }
+    assert len(exported["statements"]) == len(judged)
+    assert len(statements) == len(exported["statements"])
+    assert all(s["action_statement"] for s in exported["statements"] if s["status"] == "affected")

@@ -43,7 +43,7 @@ def scan(
             "--format",
             "-f",
             help="table for people; json, sarif (code scanning), markdown (PR comments), html, "
-            "cyclonedx (SBOM with vulnerabilities) or vex for machines and reports.",
+            "cyclonedx (SBOM with vulnerabilities), vex (CycloneDX VEX) or openvex for machines.",
         ),
     ] = ReportFormat.TABLE,
     output: OutputOption = None,

@@ -35,6 +35,7 @@ class ReportFormat(enum.StrEnum):
     HTML = "html"
     CYCLONEDX = "cyclonedx"
     VEX = "vex"
+    OPENVEX = "openvex"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -63,6 +64,7 @@ RENDERERS: Mapping[ReportFormat, str] = {
     ReportFormat.HTML: "osswatch.report.html:render_html",
     ReportFormat.CYCLONEDX: "osswatch.report.cyclonedx:render_cyclonedx",
     ReportFormat.VEX: "osswatch.report.cyclonedx:render_vex",
+    ReportFormat.OPENVEX: "osswatch.report.openvex:render_openvex",
 }
 """Every format and the function that renders it, as `module:function`."""
 
