@@ -32,6 +32,7 @@ def test_the_table_names_every_format_and_nothing_else() -> None:
         "html",
         "cyclonedx",
         "vex",
+        "openvex",
     ]
 
 
