@@ -13,7 +13,16 @@ from typing import Annotated, NoReturn
 import typer
 
 from osswatch import __version__
-from osswatch.cli import db_cmd, health_cmd, inventory_cmd, policy_cmd, query_cmd, scan_cmd
+from osswatch.cli import (
+    admin_cmd,
+    db_cmd,
+    health_cmd,
+    inventory_cmd,
+    policy_cmd,
+    query_cmd,
+    scan_cmd,
+    serve_cmd,
+)
 from osswatch.cli.console import print_error
 from osswatch.errors import InputError, OsswatchError
 
@@ -40,6 +49,8 @@ app.command(name="health")(health_cmd.health)
 app.command(name="query")(query_cmd.query)
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(policy_cmd.app, name="policy")
+app.command(name="serve")(serve_cmd.serve)
+app.add_typer(admin_cmd.app, name="admin")
 
 _state = {"debug": False}
 

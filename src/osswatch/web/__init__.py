@@ -1,0 +1,1 @@
+"""The osswatch portfolio server: a thin FastAPI adapter over `osswatch.monitor` and the advisory store."""
