@@ -409,3 +409,18 @@ def test_hostile_versions_never_crash(
     findings = match_component(component(version, ecosystem=ecosystem), [advisory("X-1", record)])
     fixes = {text for kind_of, text in found if kind_of == "fixed"}
     assert all(set(f.fixed_in) <= fixes for f in findings)
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["gc-on", "gc-off"])
+def test_match_inventory_leaves_the_collector_as_it_found_it(enabled: bool) -> None:
+    import gc
+
+    was = gc.isenabled()
+    try:
+        if not enabled:
+            gc.disable()
+        match_inventory([], InMemoryAdvisories([]))
+        assert gc.isenabled() is enabled
+    finally:
+        if was:
+            gc.enable()

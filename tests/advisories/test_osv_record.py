@@ -7,13 +7,14 @@ import json
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from osswatch.advisories.osv_record import parse_advisory, parse_time
+from osswatch.advisories.osv_record import keys_of, parse_advisory, parse_time, record_keys
 from osswatch.errors import AdvisoryError
 from osswatch.model import AffectedRange, Event, EventKind, Package, RangeType
 
@@ -187,3 +188,140 @@ def test_any_json_parses_or_raises_advisory_error(raw: dict[str, object]) -> Non
         message = f"fuzz.json: parsed {advisory.id}"
         assert advisory.id == raw["id"]
     assert message.startswith("fuzz.json: ")
+
+
+# The fast path (plain `type(x) is ...` tests) must agree with the checked `Fields` path. A
+# `MappingProxyType` is a Mapping but not a dict, so wrapping a record in one forces the checked path.
+
+
+def _checked(raw: dict[str, Any]) -> object:
+    """What the checked path makes of `raw`: the advisory, or its error message."""
+    try:
+        return parse_advisory(MappingProxyType(raw), origin="r.json")
+    except AdvisoryError as error:
+        return str(error)
+
+
+def _fast(raw: object) -> object:
+    try:
+        return parse_advisory(raw, origin="r.json")
+    except AdvisoryError as error:
+        return str(error)
+
+
+def _keys(raw: object) -> object:
+    try:
+        return record_keys(raw, origin="r.json")
+    except AdvisoryError as error:
+        return str(error)
+
+
+@pytest.mark.parametrize("ecosystem", ["PyPI", "Go", "crates.io"], ids=["pypi", "go", "crates"])
+def test_fast_path_builds_what_the_checked_path_builds(shared_data: Path, ecosystem: str) -> None:
+    with zipfile.ZipFile(shared_data / "osv" / ecosystem / "all.zip") as archive:
+        names = [n for n in archive.namelist() if n.endswith(".json")]
+        for name in names:
+            raw = json.loads(archive.read(name))
+            checked = _checked(raw)
+            assert _fast(raw) == checked, name
+            assert _keys(raw) == keys_of(checked), name  # type: ignore[arg-type]
+    assert names
+
+
+def test_hand_written_record_keys() -> None:
+    keys = record_keys(_record(), origin="GHSA-test-0001.json")
+    assert keys == keys_of(parse_advisory(_record(), origin="GHSA-test-0001.json"))
+    assert keys.id == "GHSA-test-0001"
+    assert not keys.is_withdrawn
+    assert [p.ecosystem for p in keys.packages] == ["PyPI", "Debian:12", "Made-Up Ecosystem"]
+
+
+@pytest.mark.parametrize(("path", "value", "message"), BAD, ids=[f"{p}={v!r}"[:60] for p, v, _ in BAD])
+def test_record_keys_rejects_what_parse_advisory_rejects(path: str, value: object, message: str) -> None:
+    with pytest.raises(AdvisoryError) as caught:
+        record_keys(_set(path, value), origin="GHSA-x.json")
+    assert str(caught.value) == f"GHSA-x.json: {message}"
+
+
+# Shapes near the fast path's edges: `None` read as absent, package-less entries left unread,
+# events with extra keys (accepted by the checked path only), non-dict tables.
+EDGES = [
+    ("summary", None),
+    ("aliases", None),
+    ("affected", None),
+    ("affected.0.ranges", None),
+    ("affected.0.versions", None),
+    ("affected.0.package.purl", None),
+    ("affected.0.package", None),
+    ("affected.0.ecosystem_specific", None),
+    ("affected.3.ranges", "not even a list"),
+    ("affected.0.ranges.0.events.0", {"introduced": "0", "note": 1}),
+    ("affected.0.ranges.0.events.0", {"introduced": None}),
+    ("affected.0.ranges.0.repo", 1),
+    ("affected.0.severity", [{"type": "CVSS_V3"}]),
+    ("database_specific", None),
+    ("published", "2024-01-01"),
+    ("modified", "2024-01-01T00:00:00+05:00"),
+    ("id", None),
+    ("modified", "0001-01-01T00:00:00+01:00"),  # before year 1 in UTC: once an OverflowError
+    ("withdrawn", "9999-12-31T23:00:00-05:00"),  # after year 9999 in UTC
+]
+
+
+@pytest.mark.parametrize(("path", "value"), EDGES, ids=[f"{p}={v!r}"[:60] for p, v in EDGES])
+def test_fast_path_agrees_at_the_edges(path: str, value: object) -> None:
+    raw = _set(path, value)
+    checked = _checked(raw)
+    assert _fast(raw) == checked
+    assert _keys(raw) == (checked if isinstance(checked, str) else keys_of(checked))  # type: ignore[arg-type]
+
+
+RECORDS = st.fixed_dictionaries(
+    {"id": st.text(min_size=1, max_size=5) | JSON, "modified": st.just("2024-01-01T00:00:00Z") | JSON},
+    optional={
+        "affected": st.lists(
+            st.fixed_dictionaries(
+                {"package": st.fixed_dictionaries({"ecosystem": st.just("PyPI") | JSON, "name": JSON})},
+                optional={
+                    "ranges": st.lists(
+                        st.fixed_dictionaries(
+                            {"type": st.sampled_from(["ECOSYSTEM", "GIT", "X"]) | JSON, "events": JSON}
+                        ),
+                        max_size=2,
+                    )
+                    | JSON,
+                    "versions": JSON,
+                    "ecosystem_specific": JSON,
+                },
+            )
+            | JSON,
+            max_size=2,
+        )
+        | JSON,
+        "aliases": JSON,
+        "summary": JSON,
+        "severity": JSON,
+        "withdrawn": st.just("2024-02-01T00:00:00Z") | JSON,
+        "references": JSON,
+        "database_specific": JSON,
+    },
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(RECORDS)
+def test_fast_path_agrees_with_the_checked_path_on_any_json(raw: dict[str, Any]) -> None:
+    checked = _checked(raw)
+    assert _fast(raw) == checked
+    assert _keys(raw) == (checked if isinstance(checked, str) else keys_of(checked))  # type: ignore[arg-type]
+
+
+def test_times_out_of_range_in_utc_are_advisory_errors() -> None:
+    for raw in (
+        {"id": "x", "modified": "0001-01-01T00:00:00+01:00"},
+        {"id": "x", "modified": "9999-12-31T23:00:00-05:00"},
+    ):
+        with pytest.raises(AdvisoryError, match=r"^x\.json: 'modified' should be an RFC 3339 time"):
+            parse_advisory(raw, origin="x.json")
+        with pytest.raises(AdvisoryError, match=r"^x\.json: 'modified' should be an RFC 3339 time"):
+            record_keys(raw, origin="x.json")

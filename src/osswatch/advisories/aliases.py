@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from osswatch.model import Advisory, AdvisoryId
 
@@ -49,6 +50,7 @@ class AliasGroup:
         return tuple(record.id for record in self.records)
 
 
+@lru_cache(maxsize=65536)  # a scan orders the same ids for every component they affect
 def id_order(advisory_id: str) -> tuple[int, str]:
     """The sort key that picks primary ids: ecosystem database ids, then GHSA, CVE, then others."""
     upper = advisory_id.upper()

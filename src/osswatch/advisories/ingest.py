@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from osswatch.advisories.osv_record import parse_advisory
+from osswatch.advisories.osv_record import record_keys
 from osswatch.advisories.store import StoredRecord, StoreWriter, digest
 from osswatch.errors import AdvisoryError
 
@@ -48,12 +48,12 @@ class BadRecord:
 def parse_record(name: str, data: bytes, *, origin: str, source: str = "") -> StoredRecord | BadRecord:
     """One OSV JSON document as a record to store, or why it cannot be one."""
     try:
-        advisory = parse_advisory(json.loads(data), origin=origin)
+        keys = record_keys(json.loads(data), origin=origin)
     except (ValueError, RecursionError) as e:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return BadRecord(origin=origin, reason=f"{origin}: invalid JSON: {e}")
     except AdvisoryError as e:
         return BadRecord(origin=origin, reason=str(e))
-    return StoredRecord(advisory=advisory, raw=data, source=source)
+    return StoredRecord(advisory=keys, raw=data, source=source)
 
 
 class Ingest:
@@ -75,6 +75,9 @@ class Ingest:
         self.newest: datetime | None = None
         self.added = self.changed = self.withdrawn = self.removed = self.skipped = self.unchanged = 0
         self._done = 0
+        # An empty store (checked inside the write transaction, which holds the write lock) has no
+        # digests to compare with: the first import skips those queries (and `finish`'s).
+        self._was_empty = writer.is_empty()
 
     def add_all(self, records: Iterable[StoredRecord | BadRecord]) -> None:
         """Write every good record (in batches) and count the bad ones."""
@@ -99,16 +102,18 @@ class Ingest:
         self.seen.add(advisory_id)
         if self.newest is None or record.advisory.modified > self.newest:
             self.newest = record.advisory.modified
-        batch.append(
-            StoredRecord(advisory=record.advisory, raw=record.raw, source=record.source or self.source)
-        )
+        if not record.source:
+            record = StoredRecord(advisory=record.advisory, raw=record.raw, source=self.source)
+        batch.append(record)
 
     def _flush(self, batch: list[StoredRecord]) -> None:
-        stored = self.writer.digests_of(record.advisory.id for record in batch)
+        """Write the new and changed records of a batch, count them, and empty it."""
+        stored = {} if self._was_empty else self.writer.digests_of(record.advisory.id for record in batch)
         writes: list[StoredRecord] = []
         for record in batch:
             before = stored.get(record.advisory.id)
-            if before == digest(record.raw):
+            # Digest only what the store has: a new record has nothing to compare with.
+            if before is not None and before == digest(record.raw):
                 self.unchanged += 1
                 continue
             writes.append(record)
@@ -123,7 +128,8 @@ class Ingest:
 
     def finish(self, *, removing_others: bool) -> None:
         """Remove this source's records that were not seen, when the input was the whole source."""
-        if removing_others:
+        # From an empty store, all it holds now is what this ingest wrote: `seen`, nothing else.
+        if removing_others and not self._was_empty:
             self.remove_unlisted(self.seen)
 
     def remove_unlisted(self, listed: set[str]) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from osswatch.advisories.archive import open_archive
 from osswatch.advisories.ingest import BadRecord, Ingest, SyncSummary, parse_record
-from osswatch.advisories.osv_record import ecosystem_name
+from osswatch.advisories.osv_record import ecosystem_name, keys_of
 from osswatch.advisories.store import AdvisoryStore, StoredRecord
 from osswatch.ecosystems.identity import base_ecosystem, canonical_ecosystem
 from osswatch.errors import InputError, ParseError
@@ -120,8 +120,8 @@ def _labelled(
         case BadRecord():
             return record
         case StoredRecord(advisory=advisory):
-            first = next(iter(advisory.affected), None)
-            source = ecosystem or (base_ecosystem(first.package.ecosystem) if first else _LOOSE)
+            first = next(iter(keys_of(advisory).packages), None)
+            source = ecosystem or (base_ecosystem(first.ecosystem) if first else _LOOSE)
             sources.add(ecosystem_name(source))
             return StoredRecord(advisory=advisory, raw=record.raw, source=ecosystem_name(source))
 

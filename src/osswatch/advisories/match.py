@@ -23,25 +23,25 @@ Choices the spec leaves open, made here so a bad record never hides a vulnerabil
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache, lru_cache
-from operator import itemgetter
 from typing import Any, assert_never
 
 from osswatch import ecosystems
 from osswatch.advisories.aliases import AliasGroup, group_by_alias
 from osswatch.advisories.base import AdvisorySource
+from osswatch.advisories.ranges import Installed, Order, in_range
 from osswatch.advisories.severity import highest, rating_of
 from osswatch.ecosystems.identity import base_ecosystem, canonical_ecosystem, normalize_name
 from osswatch.model import (
     Advisory,
     Affected,
-    AffectedRange,
     Component,
     EcosystemName,
-    Event,
     EventKind,
     Finding,
     Package,
@@ -50,60 +50,15 @@ from osswatch.model import (
 
 _log = logging.getLogger(__name__)
 
-_ZERO = "0"
-"""`introduced: "0"`: before every version (https://ossf.github.io/osv-schema/#special-values)."""
-_INFINITY = "*"
-"""A `limit` containing `*` is infinity."""
-
-
-class _Order:
-    """How the versions of one range compare: a scheme, optionally reading `v1.2.3` as `1.2.3`."""
-
-    __slots__ = ("is_valid", "key")
-
-    def __init__(self, scheme: ecosystems.VersionScheme, *, strip_v: bool = False) -> None:
-        # Bound methods, not wrappers: keys are computed for every listed and event version.
-        self.key: Callable[[str], Any] = scheme.sort_key
-        self.is_valid: Callable[[str], bool] = scheme.is_valid
-        if strip_v:
-            self.key = lambda version: scheme.sort_key(_without_v(version))
-            self.is_valid = lambda version: scheme.is_valid(_without_v(version))
-
-
-def _without_v(version: str) -> str:
-    """`v1.2.3` → `1.2.3`: Go module versions carry a `v` that SemVer 2.0 does not allow."""
-    return version[1:] if version[:1] in ("v", "V") else version
-
-
-class _Installed:
-    """The version being evaluated, with its sort key and validity under each order computed once."""
-
-    __slots__ = ("_keys", "_valid", "text")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._keys: dict[_Order, Any] = {}
-        self._valid: dict[_Order, bool] = {}
-
-    def key(self, order: _Order) -> Any:
-        if order not in self._keys:
-            self._keys[order] = order.key(self.text)
-        return self._keys[order]
-
-    def is_valid(self, order: _Order) -> bool:
-        if order not in self._valid:
-            self._valid[order] = order.is_valid(self.text)
-        return self._valid[order]
-
 
 def is_affected(affected: Affected, version: str) -> bool:
     """True when `version` of the entry's package is listed in `versions` or inside a range."""
-    return _is_affected(affected, _Installed(version))
+    return _is_affected(affected, Installed(version))
 
 
 def fixed_versions(affected: Affected, version: str) -> list[str]:
     """The `fixed` versions of the entry's ranges that come after `version`, unordered."""
-    installed = _Installed(version)
+    installed = Installed(version)
     found: list[str] = []
     for rng in affected.ranges:
         order = _order_for(rng.type, affected.package.ecosystem)
@@ -120,28 +75,40 @@ def fixed_versions(affected: Affected, version: str) -> list[str]:
     return found
 
 
-def _is_affected(affected: Affected, installed: _Installed) -> bool:
+def _is_affected(affected: Affected, installed: Installed) -> bool:
     """The spec's `IncludedInVersions(v) || IncludedInRanges(v)` for one entry."""
     ecosystem = affected.package.ecosystem
     # Ranges first: they are short, and when they match the (often long) list need not be read.
     for rng in affected.ranges:
-        if _in_range(rng, installed, _order_for(rng.type, ecosystem)):
+        if in_range(rng, installed, _order_for(rng.type, ecosystem)):
             return True
     return _is_listed(installed, affected.versions, _ecosystem_order(ecosystem))
 
 
 def match_component(component: Component, advisories: Sequence[Advisory]) -> list[Finding]:
     """The findings of one component: matching advisories, grouped by alias, ordered by id."""
+    return _findings(component, _matching(component, advisories))
+
+
+def _matching(component: Component, advisories: Sequence[Advisory]) -> list[Advisory]:
+    """The advisories with an `affected[]` entry that includes the component's version."""
     if component.ecosystem is None or component.version is None:
         return []
-    installed = _Installed(component.version)
-    matched: list[Advisory] = []
+    installed = Installed(component.version)
+    return [
+        advisory
+        for advisory in advisories
+        if any(
+            _is_affected(entry, installed)
+            for entry in _entries_for(advisory, component.ecosystem, component.name)
+        )
+    ]
+
+
+def _findings(component: Component, matched: Sequence[Advisory]) -> list[Finding]:
     entries: dict[str, list[Affected]] = {}
-    for advisory in advisories:
-        own = _entries_for(advisory, component.ecosystem, component.name)
-        if own and any(_is_affected(entry, installed) for entry in own):
-            matched.append(advisory)
-            entries.setdefault(advisory.id, own)
+    for advisory in matched:
+        entries.setdefault(advisory.id, _entries_for(advisory, component.ecosystem or "", component.name))
     return [_finding(component, group, entries) for group in group_by_alias(matched)]
 
 
@@ -149,21 +116,38 @@ def match_inventory(components: Iterable[Component], source: AdvisorySource) -> 
     """Findings of every identified, pinned component, with one lookup for all their packages."""
     wanted = [c for c in components if c.ecosystem is not None and c.version is not None]
     keys = {id(c): package_key(c) for c in wanted}
-    found = source.advisories_for({key for key in keys.values() if key is not None})
-    done: dict[tuple[Package, str], list[Finding]] = {}
-    findings: list[Finding] = []
-    for component in wanted:
-        key = keys[id(component)]
-        if key is None or component.version is None:
-            continue
-        seen = done.get((key, component.version))
-        if seen is None:
-            seen = done[key, component.version] = match_component(component, found.get(key, ()))
-            findings.extend(seen)
-        else:
-            # The same package version elsewhere: the same findings, for this component.
-            findings.extend(replace(finding, component=component) for finding in seen)
+    with _collector_paused():
+        found = source.advisories_for({key for key in keys.values() if key is not None})
+        done: dict[tuple[Package, str], list[Finding]] = {}
+        findings: list[Finding] = []
+        for component in wanted:
+            key = keys[id(component)]
+            if key is None or component.version is None:
+                continue
+            seen = done.get((key, component.version))
+            if seen is None:
+                seen = done[key, component.version] = match_component(component, found.get(key, ()))
+                findings.extend(seen)
+            else:
+                # The same package version elsewhere: the same findings, for this component.
+                findings.extend(replace(finding, component=component) for finding in seen)
     return findings
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a scan builds its (acyclic) records and findings."""
+    # Parsing tens of thousands of records allocates millions of objects, each allocation burst
+    # triggering a collection that re-walks every older object: a third of a cold scan's time
+    # (benchmarks/match.py). Nothing built here forms a cycle, so reference counting frees it all.
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def package_key(component: Component) -> Package | None:
@@ -186,9 +170,9 @@ def scheme_of(ecosystem: str) -> ecosystems.VersionScheme | None:
 
 
 @lru_cache(maxsize=1024)
-def _ecosystem_order(ecosystem: str) -> _Order | None:
+def _ecosystem_order(ecosystem: str) -> Order | None:
     scheme = scheme_of(ecosystem)
-    return None if scheme is None else _Order(scheme)
+    return None if scheme is None else Order(scheme)
 
 
 def _entries_for(advisory: Advisory, ecosystem: str, name: str) -> list[Affected]:
@@ -218,7 +202,7 @@ def _release(ecosystem: str) -> str:
     return ecosystem.partition(":")[2]
 
 
-def _is_listed(installed: _Installed, versions: tuple[str, ...], order: _Order | None) -> bool:
+def _is_listed(installed: Installed, versions: tuple[str, ...], order: Order | None) -> bool:
     """Exact text first (cheap), then equality in the ecosystem's order (`1.0` is `1.0.0` in PyPI)."""
     if installed.text in versions:
         return True
@@ -232,7 +216,7 @@ def _is_listed(installed: _Installed, versions: tuple[str, ...], order: _Order |
 
 
 @lru_cache(maxsize=32768)
-def _listed_keys(order: _Order, versions: tuple[str, ...]) -> frozenset[Any] | None:
+def _listed_keys(order: Order, versions: tuple[str, ...]) -> frozenset[Any] | None:
     """The sort keys of a `versions` list as a set, or None when the scheme's keys are unhashable."""
     # Lists are long (~50 per PyPI record) and re-read for every installed version of a package.
     # Equal versions have equal keys: the VersionScheme contract makes the key the order.
@@ -242,7 +226,7 @@ def _listed_keys(order: _Order, versions: tuple[str, ...]) -> frozenset[Any] | N
         return None
 
 
-def _order_for(kind: RangeType, ecosystem: str) -> _Order | None:
+def _order_for(kind: RangeType, ecosystem: str) -> Order | None:
     match kind:
         case RangeType.ECOSYSTEM:
             return _ecosystem_order(ecosystem)
@@ -253,67 +237,6 @@ def _order_for(kind: RangeType, ecosystem: str) -> _Order | None:
             return None
         case _:
             assert_never(kind)
-
-
-def _in_range(rng: AffectedRange, installed: _Installed, order: _Order | None) -> bool:
-    """The spec's `IncludedInRanges` for one range, with its `BeforeLimits` check."""
-    if order is None:
-        return False
-    point = installed.key(order)
-    walk: list[tuple[tuple[int, Any], EventKind]] = []
-    limits: list[Any] = []  # None is infinity
-    for event in rng.events:
-        if not _is_usable(event, order, installed):
-            continue
-        if event.kind is EventKind.LIMIT:
-            limits.append(None if _INFINITY in event.version else order.key(event.version))
-        elif event.kind is EventKind.INTRODUCED and event.version == _ZERO:
-            walk.append(((0, None), event.kind))  # before every version
-        else:
-            walk.append(((1, order.key(event.version)), event.kind))
-    if limits and not any(limit is None or point < limit for limit in limits):
-        return False  # `BeforeLimits` is false (no limit at all is an implicit `*`)
-    is_vulnerable = False
-    # A stable sort on the version alone: events at the same version keep the record's order.
-    for (_, bound), kind in sorted(walk, key=itemgetter(0)):
-        is_vulnerable = _state_after(kind, bound, point, is_vulnerable=is_vulnerable)
-    return is_vulnerable
-
-
-def _state_after(kind: EventKind, bound: Any, point: Any, *, is_vulnerable: bool) -> bool:
-    """One step of the spec's walk; `bound` is None for `introduced: "0"`."""
-    match kind:
-        case EventKind.INTRODUCED:
-            if bound is None or point >= bound:
-                return True
-        case EventKind.FIXED:
-            if point >= bound:
-                return False
-        case EventKind.LAST_AFFECTED:
-            if point > bound:
-                return False
-        case EventKind.LIMIT:
-            pass  # applied before the walk (`BeforeLimits`)
-        case _:
-            assert_never(kind)
-    return is_vulnerable
-
-
-def _is_usable(event: Event, order: _Order, installed: _Installed) -> bool:
-    """False for a bound that cannot be compared with the installed version (see the module doc)."""
-    match event.kind:
-        case EventKind.INTRODUCED:
-            return True
-        case EventKind.LIMIT:
-            return _INFINITY in event.version or _is_comparable(event.version, order, installed)
-        case EventKind.FIXED | EventKind.LAST_AFFECTED:
-            return _is_comparable(event.version, order, installed)
-        case _:
-            assert_never(event.kind)
-
-
-def _is_comparable(bound: str, order: _Order, installed: _Installed) -> bool:
-    return order.is_valid(bound) or not installed.is_valid(order)
 
 
 def _finding(component: Component, group: AliasGroup, entries: dict[str, list[Affected]]) -> Finding:
@@ -347,10 +270,10 @@ def _ascending(versions: Iterable[str], ecosystem: str) -> tuple[str, ...]:
 
 
 @cache
-def _semver_order() -> _Order | None:
+def _semver_order() -> Order | None:
     """SemVer 2.0 precedence (https://semver.org/#spec-item-11) for `SEMVER` ranges."""
     try:
-        return _Order(ecosystems.get("SemVer"), strip_v=True)
+        return Order(ecosystems.get("SemVer"), strip_v=True)
     except ecosystems.UnknownEcosystem:
         _log.debug("no SemVer scheme: SEMVER ranges never match")
         return None
