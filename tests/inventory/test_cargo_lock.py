@@ -10,11 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from osswatch.errors import ParseError
-from osswatch.inventory.base import Document, InventoryParser
-from osswatch.inventory.cargo_lock import KIND, CargoLockParser
-from osswatch.inventory.registry import entry_by_kind
+from osswatch.inventory.base import Document
+from osswatch.inventory.cargo_lock import CargoLockParser
 from osswatch.model import Component
-from tests.conftest import ASSETS, claims, document_of
+from tests.conftest import ASSETS, document_of
 
 CARGO = ASSETS / "inventory" / "cargo"
 
@@ -25,15 +24,6 @@ def parse(text: str) -> tuple[Component, ...]:
 
 def by_ref(components: tuple[Component, ...]) -> dict[str | None, Component]:
     return {component.ref: component for component in components}
-
-
-def test_registry_loads_this_parser() -> None:
-    entry = entry_by_kind(KIND)
-    assert entry is not None
-    parser: InventoryParser = entry.load()
-    assert isinstance(parser, CargoLockParser)
-    assert parser.kind == KIND
-    assert claims(CargoLockParser().kind, "Cargo.lock", b"")
 
 
 def test_v4_asset() -> None:

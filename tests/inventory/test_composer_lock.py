@@ -13,12 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from osswatch.errors import ParseError
-from osswatch.inventory.base import InventoryParser
-from osswatch.inventory.composer_lock import KIND, ComposerLockParser
+from osswatch.inventory.composer_lock import ComposerLockParser
 from osswatch.inventory.reading import ReadLimits, read_document
-from osswatch.inventory.registry import entry_by_kind
 from osswatch.model import Component, Scope
-from tests.conftest import ASSETS, claims, document_of
+from tests.conftest import ASSETS, document_of
 
 PACKAGIST = ASSETS / "inventory" / "packagist"
 
@@ -29,15 +27,6 @@ def parse(text: str) -> tuple[Component, ...]:
 
 def by_ref(components: tuple[Component, ...]) -> dict[str | None, Component]:
     return {component.ref: component for component in components}
-
-
-def test_registry_loads_this_parser() -> None:
-    entry = entry_by_kind(KIND)
-    assert entry is not None
-    parser: InventoryParser = entry.load()
-    assert isinstance(parser, ComposerLockParser)
-    assert parser.kind == KIND
-    assert claims(ComposerLockParser().kind, "composer.lock", b"")
 
 
 @pytest.fixture

@@ -11,26 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from osswatch.errors import ParseError
-from osswatch.inventory.base import InventoryParser
-from osswatch.inventory.conan_lock import KIND, ConanLockParser
-from osswatch.inventory.registry import entry_by_kind
+from osswatch.inventory.conan_lock import ConanLockParser
 from osswatch.model import Component, Scope
-from tests.conftest import ASSETS, claims, document_of
+from tests.conftest import ASSETS, document_of
 
 CONAN = ASSETS / "inventory" / "conan"
 
 
 def parse(text: str) -> tuple[Component, ...]:
     return ConanLockParser().parse(document_of(text, "conan.lock")).components
-
-
-def test_registry_loads_this_parser() -> None:
-    entry = entry_by_kind(KIND)
-    assert entry is not None
-    parser: InventoryParser = entry.load()
-    assert isinstance(parser, ConanLockParser)
-    assert parser.kind == KIND
-    assert claims(ConanLockParser().kind, "conan.lock", b"")
 
 
 def test_v05_asset() -> None:

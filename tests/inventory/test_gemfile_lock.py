@@ -11,12 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from osswatch.errors import ParseError
-from osswatch.inventory.base import InventoryParser
-from osswatch.inventory.gemfile_lock import KIND, GemfileLockParser
+from osswatch.inventory.gemfile_lock import GemfileLockParser
 from osswatch.inventory.reading import ReadLimits, read_document
-from osswatch.inventory.registry import entry_by_kind
 from osswatch.model import Component
-from tests.conftest import ASSETS, claims, document_of
+from tests.conftest import ASSETS, document_of
 
 ASSET = ASSETS / "inventory" / "rubygems" / "Gemfile.lock"
 
@@ -27,15 +25,6 @@ def parse(text: str) -> tuple[Component, ...]:
 
 def by_ref(components: tuple[Component, ...]) -> dict[str | None, Component]:
     return {component.ref: component for component in components}
-
-
-def test_registry_loads_this_parser() -> None:
-    entry = entry_by_kind(KIND)
-    assert entry is not None
-    parser: InventoryParser = entry.load()
-    assert isinstance(parser, GemfileLockParser)
-    assert parser.kind == KIND
-    assert claims(GemfileLockParser().kind, "gems.locked", b"")
 
 
 def test_real_lockfile_components_equal_its_specs(shared_data: Path) -> None:

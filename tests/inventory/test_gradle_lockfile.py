@@ -10,28 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from osswatch.errors import ParseError
-from osswatch.inventory.base import InventoryParser
-from osswatch.inventory.gradle_lockfile import KIND, GradleLockfileParser
-from osswatch.inventory.registry import entry_by_kind
+from osswatch.inventory.gradle_lockfile import GradleLockfileParser
 from osswatch.model import Component, Scope
-from tests.conftest import ASSETS, claims, document_of
+from tests.conftest import ASSETS, document_of
 
 MAVEN = ASSETS / "inventory" / "maven"
 
 
 def parse(text: str, path: str = "gradle.lockfile") -> tuple[Component, ...]:
     return GradleLockfileParser().parse(document_of(text, path)).components
-
-
-def test_registry_loads_this_parser() -> None:
-    entry = entry_by_kind(KIND)
-    assert entry is not None
-    parser: InventoryParser = entry.load()
-    assert isinstance(parser, GradleLockfileParser)
-    assert parser.kind == KIND
-    parser = GradleLockfileParser()
-    assert claims(parser.kind, "gradle.lockfile", b"")
-    assert claims(parser.kind, "buildscript-gradle.lockfile", b"")
 
 
 def test_asset() -> None:

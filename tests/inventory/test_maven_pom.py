@@ -10,11 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from osswatch.errors import ParseError
-from osswatch.inventory.base import InventoryParser
-from osswatch.inventory.maven_pom import KIND, MavenPomParser
-from osswatch.inventory.registry import entry_by_kind
+from osswatch.inventory.maven_pom import MavenPomParser
 from osswatch.model import Component, Scope
-from tests.conftest import ASSETS, claims, document_of
+from tests.conftest import ASSETS, document_of
 
 ASSET = ASSETS / "inventory" / "maven" / "pom.xml"
 
@@ -30,15 +28,6 @@ def by_ref(components: tuple[Component, ...]) -> dict[str | None, Component]:
 def pom(dependencies: str, extra: str = "") -> str:
     head = f"<project><groupId>g</groupId><version>1.0</version>{extra}"
     return f"{head}<dependencies>{dependencies}</dependencies></project>"
-
-
-def test_registry_loads_this_parser() -> None:
-    entry = entry_by_kind(KIND)
-    assert entry is not None
-    parser: InventoryParser = entry.load()
-    assert isinstance(parser, MavenPomParser)
-    assert parser.kind == KIND
-    assert claims(MavenPomParser().kind, "pom.xml", b"")
 
 
 @pytest.fixture

@@ -10,11 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from osswatch.errors import ParseError
-from osswatch.inventory.base import InventoryParser
-from osswatch.inventory.mix_lock import KIND, MAX_DEPTH, Atom, MixLockParser, read_term
-from osswatch.inventory.registry import entry_by_kind
+from osswatch.inventory.mix_lock import MAX_DEPTH, Atom, MixLockParser, read_term
 from osswatch.model import Component
-from tests.conftest import ASSETS, claims, document_of
+from tests.conftest import ASSETS, document_of
 
 ASSET = ASSETS / "inventory" / "hex" / "mix.lock"
 
@@ -25,15 +23,6 @@ def parse(text: str) -> tuple[Component, ...]:
 
 def by_ref(components: tuple[Component, ...]) -> dict[str | None, Component]:
     return {component.ref: component for component in components}
-
-
-def test_registry_loads_this_parser() -> None:
-    entry = entry_by_kind(KIND)
-    assert entry is not None
-    parser: InventoryParser = entry.load()
-    assert isinstance(parser, MixLockParser)
-    assert parser.kind == KIND
-    assert claims(MixLockParser().kind, "mix.lock", b"")
 
 
 def test_asset() -> None:

@@ -11,11 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from osswatch.errors import ParseError
-from osswatch.inventory.base import InventoryParser
-from osswatch.inventory.nuget_lock import KIND, NugetLockParser
-from osswatch.inventory.registry import entry_by_kind
+from osswatch.inventory.nuget_lock import NugetLockParser
 from osswatch.model import Component
-from tests.conftest import ASSETS, claims, document_of
+from tests.conftest import ASSETS, document_of
 
 ASSET = ASSETS / "inventory" / "nuget" / "packages.lock.json"
 
@@ -26,15 +24,6 @@ def parse(text: str) -> tuple[Component, ...]:
 
 def by_ref(components: tuple[Component, ...]) -> dict[str | None, Component]:
     return {component.ref: component for component in components}
-
-
-def test_registry_loads_this_parser() -> None:
-    entry = entry_by_kind(KIND)
-    assert entry is not None
-    parser: InventoryParser = entry.load()
-    assert isinstance(parser, NugetLockParser)
-    assert parser.kind == KIND
-    assert claims(NugetLockParser().kind, "packages.lock.json", b"")
 
 
 def test_asset() -> None:

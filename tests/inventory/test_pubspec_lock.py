@@ -12,11 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from osswatch.errors import ParseError
-from osswatch.inventory.base import InventoryParser
-from osswatch.inventory.pubspec_lock import KIND, PubspecLockParser
-from osswatch.inventory.registry import entry_by_kind
+from osswatch.inventory.pubspec_lock import PubspecLockParser
 from osswatch.model import Component, Scope
-from tests.conftest import ASSETS, claims, document_of
+from tests.conftest import ASSETS, document_of
 
 ASSET = ASSETS / "inventory" / "pub" / "pubspec.lock"
 
@@ -27,15 +25,6 @@ def parse(text: str) -> tuple[Component, ...]:
 
 def by_ref(components: tuple[Component, ...]) -> dict[str | None, Component]:
     return {component.ref: component for component in components}
-
-
-def test_registry_loads_this_parser() -> None:
-    entry = entry_by_kind(KIND)
-    assert entry is not None
-    parser: InventoryParser = entry.load()
-    assert isinstance(parser, PubspecLockParser)
-    assert parser.kind == KIND
-    assert claims(PubspecLockParser().kind, "pubspec.lock", b"")
 
 
 def test_asset() -> None:
