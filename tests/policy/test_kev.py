@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import gzip
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from osswatch.errors import InputError, ParseError, SourceUnavailable
+from osswatch.errors import InputError, ParseError
 from osswatch.policy.evaluate import evaluate
-from osswatch.policy.kev import load_epss, load_kev, parse_epss, parse_kev, read_url
+from osswatch.policy.kev import parse_epss, parse_kev, read_url
 from osswatch.policy.rules import baseline
 from tests.conftest import ASSETS
 from tests.policy.builders import facts, finding
@@ -39,12 +36,9 @@ def test_epss_scores_plain_and_gzip() -> None:
         assert scores.scores == {cve: float(epss) for cve, epss, _ in rows}
 
 
-def test_kev_and_epss_drive_the_baseline_and_custom_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OSSWATCH_KEV_URL", str(KEV))
-    monkeypatch.setenv("OSSWATCH_EPSS_URL", EPSS.as_uri())
-    kev, epss = load_kev(), load_epss()
-    assert kev is not None
-    assert epss is not None
+def test_kev_and_epss_drive_the_baseline_and_custom_rules() -> None:
+    kev = parse_kev(read_url(str(KEV)), str(KEV))
+    epss = parse_epss(read_url(EPSS.as_uri()), str(EPSS))
     log4j = finding(
         "GHSA-jfh8-c2jp-5v3q", aliases=("CVE-2021-44228",), level="critical", fixed_in=("2.15.0",)
     )
@@ -53,47 +47,13 @@ def test_kev_and_epss_drive_the_baseline_and_custom_rules(monkeypatch: pytest.Mo
     assert verdict.notes == ()
 
 
-def test_unset_variables_load_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("OSSWATCH_KEV_URL", raising=False)
-    monkeypatch.delenv("OSSWATCH_EPSS_URL", raising=False)
-    assert load_kev() is None
-    assert load_epss() is None
-
-
-@pytest.fixture
-def server() -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = KEV.read_bytes() if self.path == "/kev.json" else b""
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-def test_kev_over_http(server: str) -> None:
-    catalog = load_kev(f"{server}/kev.json")
-    assert catalog is not None
-    assert "CVE-2021-44228" in catalog.ids
-    with pytest.raises(SourceUnavailable, match="HTTP 404"):
-        read_url(f"{server}/missing.json")
-
-
 def test_unreadable_sources(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read"):
         read_url(str(tmp_path / "absent.json"))
     with pytest.raises(InputError, match="unsupported URL scheme 'ftp'"):
         read_url("ftp://example.org/kev.json")
+    with pytest.raises(InputError, match="unsupported URL scheme 'https'"):
+        read_url("https://example.org/kev.json")  # remote feeds go through the cached fetch
 
 
 BAD_KEV = [

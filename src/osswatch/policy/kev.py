@@ -1,10 +1,11 @@
-"""Threat intelligence from local files or URLs: the CISA KEV catalog (JSON) and EPSS scores (CSV).
+"""Threat intelligence: parsing the CISA KEV catalog (JSON) and EPSS scores (CSV), and reading local copies.
 
 KEV: https://www.cisa.gov/known-exploited-vulnerabilities-catalog — the JSON feed
 (`known_exploited_vulnerabilities.json`: `catalogVersion`, `dateReleased`, `vulnerabilities[].cveID`,
 `dateAdded`, `dueDate`, …), the list behind CISA BOD 22-01. EPSS: https://www.first.org/epss/data_stats —
 `epss_scores-current.csv(.gz)`: a `#model_version:…,score_date:…` line, then `cve,epss,percentile`.
-Where from: `OSSWATCH_KEV_URL` / `OSSWATCH_EPSS_URL` (a path, `file://` or `http(s)://` URL).
+Remote feeds are fetched at the edge (`osswatch.cli.threat_data`, through the database cache); this
+module does no network I/O.
 """
 
 from __future__ import annotations
@@ -12,19 +13,16 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from osswatch.errors import InputError, ParseError, SourceUnavailable
+from osswatch.errors import InputError, ParseError
 from osswatch.fields import Fields
 from osswatch.inventory.base import Document
 from osswatch.inventory.loaders import load_json
 
-KEV_URL_VARIABLE = "OSSWATCH_KEV_URL"
-EPSS_URL_VARIABLE = "OSSWATCH_EPSS_URL"
 MAX_BYTES = 64 * 1024 * 1024
 """The largest feed accepted (the KEV JSON is about 1 MB, the EPSS CSV about 10 MB unpacked)."""
 
@@ -137,15 +135,11 @@ def parse_epss(data: bytes, origin: str) -> EpssScores:
 
 
 def read_url(url: str) -> bytes:
-    """The bytes at a path, `file://` URL or `http(s)://` URL (at most MAX_BYTES)."""
+    """The bytes at a path or `file://` URL (at most MAX_BYTES)."""
     parsed = urlparse(url)
-    if parsed.scheme in {"http", "https"}:
-        return _download(url)
     path = Path(unquote(parsed.path)) if parsed.scheme == "file" else Path(url)
     if parsed.scheme not in {"", "file"}:
-        raise InputError(
-            f"{url}: unsupported URL scheme '{parsed.scheme}' (use a path, file:// or http(s)://)"
-        )
+        raise InputError(f"{url}: unsupported URL scheme '{parsed.scheme}' (use a path or file://)")
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_BYTES + 1)
@@ -156,45 +150,11 @@ def read_url(url: str) -> bytes:
     return data
 
 
-def _download(url: str) -> bytes:
-    import httpx
-
-    try:
-        with httpx.stream("GET", url, timeout=30.0, follow_redirects=True) as response:
-            if response.status_code != 200:
-                raise SourceUnavailable(f"{url}: HTTP {response.status_code}")
-            chunks, size = [], 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    raise SourceUnavailable(f"{url}: larger than {MAX_BYTES} bytes")
-                chunks.append(chunk)
-    except httpx.HTTPError as e:
-        raise SourceUnavailable(f"{url}: {e}") from e
-    return b"".join(chunks)
-
-
-def load_kev(url: str | None = None) -> KevCatalog | None:
-    """The KEV catalog from `url` or `OSSWATCH_KEV_URL`; None when neither is set."""
-    where = url or os.environ.get(KEV_URL_VARIABLE)
-    return None if not where else parse_kev(read_url(where), where)
-
-
-def load_epss(url: str | None = None) -> EpssScores | None:
-    """EPSS scores from `url` or `OSSWATCH_EPSS_URL`; None when neither is set."""
-    where = url or os.environ.get(EPSS_URL_VARIABLE)
-    return None if not where else parse_epss(read_url(where), where)
-
-
 __all__ = [
-    "EPSS_URL_VARIABLE",
-    "KEV_URL_VARIABLE",
     "MAX_BYTES",
     "EpssScores",
     "KevCatalog",
     "KevEntry",
-    "load_epss",
-    "load_kev",
     "parse_epss",
     "parse_kev",
     "read_url",
