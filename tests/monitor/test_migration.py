@@ -1,4 +1,4 @@
-"""Migration 0010: it creates exactly the portfolio tables, and goes down and up again cleanly."""
+"""Migrations 0010 and 0011: they create exactly the portfolio tables, and goes down and up again cleanly."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ PORTFOLIO = {
     "triage",
     "notification_rules",
     "notification_deliveries",
+    "jobs",
 }
 
 

@@ -85,6 +85,9 @@ snapshots = Table(
     Column("component_count", Integer, nullable=False),
     Column("verdict_summary", JSON, nullable=False, doc="finding counts per severity, policy outcome"),
     Column("digest", LargeBinary(16), nullable=False, doc="BLAKE2b-128 of the content, to skip repeats"),
+    Column("health", JSON, nullable=True, doc="the health summary (libyears, stale share), when assessed"),
+    Column("verdict", JSON, nullable=True, doc="the policy verdict with every rule's result"),
+    Column("evaluated_at", DateTime(timezone=True), nullable=True, doc="when findings were last matched"),
     Index("ix_snapshots_project", "project_id", "id"),
 )
 """One row per inventory uploaded for a project; the highest id is the project's latest."""
@@ -101,6 +104,7 @@ snapshot_components = Table(
     Column("scope", String(16), nullable=False),
     Column("direct", Boolean, nullable=True),
     Column("source_path", Text, nullable=False),
+    Column("health", JSON, nullable=True, doc="the component's health document, when assessed"),
     Index("ix_snapshot_components_package", "ecosystem", "name", "snapshot_id"),
     Index("ix_snapshot_components_snapshot", "snapshot_id"),
 )
@@ -152,6 +156,7 @@ notification_rules = Table(
     Column("events", JSON, nullable=False, doc="which changes notify: new, fixed, reopened"),
     Column("is_enabled", Boolean, nullable=False),
     Column("created", DateTime(timezone=True), nullable=False),
+    Column("secret", String(255), nullable=True, doc="the HMAC-SHA256 key of webhook signatures"),
     Index("ix_notification_rules_team", "team_id"),
 )
 """Who is told about what (a null project means every project of the team)."""
@@ -169,15 +174,47 @@ notification_deliveries = Table(
     Column("last_error", Text, nullable=True),
     Column("created", DateTime(timezone=True), nullable=False),
     Column("delivered_at", DateTime(timezone=True), nullable=True),
+    Column(
+        "project_id",
+        Integer,
+        ForeignKey("projects.id", ondelete="CASCADE", name="fk_notification_deliveries_project"),
+        nullable=True,
+    ),
+    Column("payload", JSON, nullable=True, doc="the message, so that a retry sends the same bytes"),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=True, doc="when a failed send is retried"),
     Index("ix_notification_deliveries_rule", "rule_id"),
 )
 """The log of notifications: one row per rule and event, with its delivery status."""
 
+JOB_STATES = ("queued", "running", "done", "failed")
+"""The life of a job: queued, running, then done or failed (a redelivered job runs again from queued)."""
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(255), nullable=False, unique=True, doc="idempotency key: one row per logical job"),
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("error", Text, nullable=True),
+    Column("result", JSON, nullable=True),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=True),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint(_one_of("status", JOB_STATES), name="ck_jobs_status"),
+    Index("ix_jobs_status", "status", "id"),
+)
+"""Background jobs by key: a job enqueued twice or redelivered after a crash runs to one result."""
+
 __all__ = [
+    "JOB_STATES",
     "ROLES",
     "TRIAGE_STATES",
     "api_keys",
     "findings",
+    "jobs",
     "notification_deliveries",
     "notification_rules",
     "projects",
