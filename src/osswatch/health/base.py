@@ -152,6 +152,30 @@ def health_json(health: Health) -> dict[str, Any]:
     }
 
 
+def health_from_json(document: dict[str, Any]) -> Health:
+    """The `Health` a `health_json` document describes (how the server reads stored health back)."""
+    behind = document.get("behind")
+    end_of_life = document.get("end_of_life")
+    return Health(
+        published=_moment(document.get("published")),
+        latest=document.get("latest"),
+        latest_published=_moment(document.get("latest_published")),
+        libyear=document.get("libyear"),
+        behind=None if behind is None else Behind(**behind),
+        last_release=_moment(document.get("last_release")),
+        inactive_days=document.get("inactive_days"),
+        yanked=bool(document.get("yanked", False)),
+        deprecated=document.get("deprecated"),
+        end_of_life=None if end_of_life is None else date.fromisoformat(end_of_life),
+        repository=document.get("repository"),
+        status=tuple(document.get("status") or ("unknown",)),
+    )
+
+
+def _moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text).astimezone(UTC)
+
+
 __all__ = [
     "UNKNOWN",
     "BadRegistryData",
@@ -164,5 +188,6 @@ __all__ = [
     "Release",
     "ReleaseHistory",
     "ReleaseHistorySource",
+    "health_from_json",
     "health_json",
 ]

@@ -4,6 +4,9 @@ Everything happens in one transaction, with the project row locked (`FOR UPDATE`
 writers are serialized by `BEGIN IMMEDIATE`), so two uploads of one project never interleave. Ingest is
 idempotent: a result identical to the project's latest snapshot (same content digest) adds no snapshot,
 and only moves `last_seen` of its findings, so a job retried after a crash does no harm.
+
+Re-evaluation (new advisories, fresh health data) passes `snapshot_id`: the findings and the verdict of that
+existing snapshot are brought up to date, and no snapshot is added.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from osswatch.ecosystems.identity import base_ecosystem, normalize_name
+from osswatch.health.base import Health, health_json
 from osswatch.model import Component, Finding, Level
 from osswatch.monitor.findings import (
     FindingKey,
@@ -45,15 +49,40 @@ class IngestOutcome:
     new: tuple[StoredFinding, ...]
     reopened: tuple[StoredFinding, ...]
     fixed: tuple[StoredFinding, ...]
+    previous_passed: bool | None = None
+    """The policy outcome of the project's latest snapshot before this ingest (None: none, or no policy)."""
+    passed: bool | None = None
+    """The policy outcome now (None when no policy ran)."""
+
+    @property
+    def is_verdict_changed(self) -> bool:
+        """True when a policy outcome existed before and differs now."""
+        return None not in (self.previous_passed, self.passed) and self.previous_passed != self.passed
 
 
-def ingest(portfolio: Portfolio, project_id: int, result: ScanResult, now: datetime) -> IngestOutcome:
-    """Store `result` as the newest snapshot of the project and update its findings, in one transaction."""
+def ingest(
+    portfolio: Portfolio,
+    project_id: int,
+    result: ScanResult,
+    now: datetime,
+    *,
+    snapshot_id: int | None = None,
+) -> IngestOutcome:
+    """Store `result` as the newest snapshot of the project and update its findings, in one transaction.
+
+    With `snapshot_id` (re-evaluation), `result` is a new evaluation of that existing snapshot instead.
+    """
     now = to_utc(now)
     scanned = scanned_findings(result.findings)
     with portfolio.writing() as connection:
         _lock_project(connection, project_id)
-        snapshot_id, is_new = _store_snapshot(connection, project_id, result, now)
+        previous = _latest_snapshot(connection, project_id)
+        previous_passed = None if previous is None else _passed(previous.verdict_summary)
+        if snapshot_id is None:
+            snapshot_id, is_new = _store_snapshot(connection, project_id, result, now)
+        else:
+            _store_evaluation(connection, project_id, snapshot_id, result, now)
+            is_new = False
         stored = _stored_keys(connection, project_id)
         plan = plan_changes(stored, scanned)
         _apply(connection, project_id=project_id, plan=plan, scanned=scanned, stored=stored, now=now)
@@ -68,6 +97,8 @@ def ingest(portfolio: Portfolio, project_id: int, result: ScanResult, now: datet
         new=tuple(f for f in after.values() if f.key in new_keys),
         reopened=tuple(after[i] for i in plan.reopened),
         fixed=tuple(after[i] for i in plan.fixed),
+        previous_passed=previous_passed,
+        passed=None if result.verdict is None else result.verdict.is_passed,
     )
 
 
@@ -103,13 +134,14 @@ def _lock_project(connection: Connection, project_id: int) -> None:
 def _store_snapshot(
     connection: Connection, project_id: int, result: ScanResult, now: datetime
 ) -> tuple[int, bool]:
-    components = [component_row(c) for c in result.inventory.components]
+    components = [component_row(c, result.health.get(c)) for c in result.inventory.components]
     for row in components:
         check_lengths(snapshot_components, row)
     summary = verdict_summary(result)
     digest = _digest(components, sorted(scanned_findings(result.findings).items()), summary)
     latest = _latest_snapshot(connection, project_id)
     if latest is not None and bytes(latest.digest) == digest:
+        connection.execute(update(snapshots).where(snapshots.c.id == latest.id).values(evaluated_at=now))
         return latest.id, False
     kinds = sorted({source.kind for source in result.inventory.sources})
     snapshot_id: int = connection.execute(
@@ -121,6 +153,7 @@ def _store_snapshot(
             component_count=len(components),
             verdict_summary=summary,
             digest=digest,
+            **evaluation_columns(result, now),
         )
         .returning(snapshots.c.id)
     ).scalar_one()
@@ -131,9 +164,63 @@ def _store_snapshot(
     return snapshot_id, True
 
 
-def _latest_snapshot(connection: Connection, project_id: int) -> Row[int, bytes] | None:
+def _store_evaluation(
+    connection: Connection, project_id: int, snapshot_id: int, result: ScanResult, now: datetime
+) -> None:
+    """A new verdict (and health, when assessed) for an existing snapshot of the project."""
+    values: dict[str, Any] = {"verdict_summary": verdict_summary(result), **evaluation_columns(result, now)}
+    if not result.health:
+        del values["health"]  # re-matching alone keeps the stored health
+    changed = connection.execute(
+        update(snapshots)
+        .where(snapshots.c.id == snapshot_id, snapshots.c.project_id == project_id)
+        .values(**values)
+    ).rowcount
+    if changed != 1:
+        raise UnknownRecord(f"no snapshot {snapshot_id} of project {project_id}")
+    if result.health:
+        by_purl = {c.purl: health_json(h) for c, h in result.health.items() if c.purl}
+        rows = connection.execute(
+            select(snapshot_components.c.id, snapshot_components.c.purl).where(
+                snapshot_components.c.snapshot_id == snapshot_id
+            )
+        ).all()
+        updates = [{"b_id": row.id, "b_health": by_purl[row.purl]} for row in rows if row.purl in by_purl]
+        if updates:
+            connection.execute(
+                update(snapshot_components)
+                .where(snapshot_components.c.id == bindparam("b_id"))
+                .values(health=bindparam("b_health")),
+                updates,
+            )
+
+
+def evaluation_columns(result: ScanResult, now: datetime) -> dict[str, Any]:
+    """The snapshot columns one evaluation fills: health summary, full verdict, when."""
+    from osswatch.report.json_document import verdict_json
+
+    health: dict[str, Any] | None = None
+    if result.health:
+        from osswatch.health.assess import ComponentHealth
+        from osswatch.health.summary import summarize, summary_json
+
+        pairs = [ComponentHealth(component=c, health=h) for c, h in result.health.items()]
+        health = summary_json(summarize(pairs))
+    return {
+        "health": health,
+        "verdict": None if result.verdict is None else verdict_json(result.verdict),
+        "evaluated_at": now,
+    }
+
+
+def _passed(summary: Mapping[str, Any] | None) -> bool | None:
+    value = None if summary is None else summary.get("passed")
+    return value if isinstance(value, bool) else None
+
+
+def _latest_snapshot(connection: Connection, project_id: int) -> Row[Any, Any, Any] | None:
     query = (
-        select(snapshots.c.id, snapshots.c.digest)
+        select(snapshots.c.id, snapshots.c.digest, snapshots.c.verdict_summary)
         .where(snapshots.c.project_id == project_id)
         .order_by(snapshots.c.id.desc())
         .limit(1)
@@ -141,7 +228,7 @@ def _latest_snapshot(connection: Connection, project_id: int) -> Row[int, bytes]
     return connection.execute(query).one_or_none()
 
 
-def component_row(component: Component) -> dict[str, Any]:
+def component_row(component: Component, health: Health | None = None) -> dict[str, Any]:
     """A component as stored: under its base OSV ecosystem and normalized name, as advisories index it."""
     ecosystem = base_ecosystem(component.ecosystem) if component.ecosystem else None
     return {
@@ -152,6 +239,7 @@ def component_row(component: Component) -> dict[str, Any]:
         "scope": component.scope.value,
         "direct": component.is_direct,
         "source_path": component.location.path,
+        "health": None if health is None else health_json(health),
     }
 
 

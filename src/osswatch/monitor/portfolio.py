@@ -241,6 +241,9 @@ def _snapshot(row: Row[Any]) -> Snapshot:
         source_kind=row.source_kind,
         component_count=row.component_count,
         verdict_summary=dict(row.verdict_summary),
+        health=None if row.health is None else dict(row.health),
+        verdict=None if row.verdict is None else dict(row.verdict),
+        evaluated_at=maybe_utc(row.evaluated_at),
     )
 
 
@@ -253,6 +256,7 @@ def _component(row: Row[Any]) -> StoredComponent:
         scope=row.scope,
         is_direct=row.direct,
         source_path=row.source_path,
+        health=None if row.health is None else dict(row.health),
     )
 
 

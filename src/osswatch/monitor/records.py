@@ -60,6 +60,12 @@ class Snapshot:
     source_kind: str
     component_count: int
     verdict_summary: dict[str, Any]
+    health: dict[str, Any] | None = None
+    """The health summary (docs/health.md), when the components' health was assessed."""
+    verdict: dict[str, Any] | None = None
+    """The policy verdict with every rule's result (the `verdict` of the JSON report), when a policy ran."""
+    evaluated_at: datetime | None = None
+    """When the snapshot was last matched against advisories."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -73,6 +79,8 @@ class StoredComponent:
     scope: str
     is_direct: bool | None
     source_path: str
+    health: dict[str, Any] | None = None
+    """The component's health document (docs/health.md), when assessed."""
 
 
 __all__ = ["ApiKey", "Project", "Role", "Snapshot", "StoredComponent", "Team"]
