@@ -14,8 +14,12 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 
+# The dashboard's browser tests drive Debian's chromium (Playwright downloads no browser).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 install-dev: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[server,dev]'
+	test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 ## The main job on the embedded default (SQLite file, no server): scan PATHS.
 run: install

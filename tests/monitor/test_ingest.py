@@ -115,7 +115,8 @@ def test_the_snapshot_keeps_every_component(portfolio: Portfolio, vulnerable_res
     assert snapshot.verdict_summary["findings"] == len({finding_key(f) for f in vulnerable_result.findings})
     stored = portfolio.components(team_id, snapshot.id)
     assert [
-        (c.ecosystem, c.name, c.version, c.purl, c.scope, c.is_direct, c.source_path, c.health) for c in stored
+        (c.ecosystem, c.name, c.version, c.purl, c.scope, c.is_direct, c.source_path, c.health)
+        for c in stored
     ] == [tuple(component_row(c).values()) for c in components]
 
 

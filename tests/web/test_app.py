@@ -98,8 +98,19 @@ def test_duplicate_project_is_409(client: TestClient, keys: Keys) -> None:
         (b'{"name": "x", "colour": "red"}', 422),
         (b'{"name": 3}', 422),
         (json.dumps({"name": "x" * 10_000}).encode(), 400),
+        (json.dumps({"name": "a\u0000b"}).encode(), 422),
+        (json.dumps({"name": "a", "tags": ["\u0000"]}).encode(), 422),
     ],
-    ids=["malformed", "no-name", "empty-name", "unknown-field", "number-name", "name-too-long"],
+    ids=[
+        "malformed",
+        "no-name",
+        "empty-name",
+        "unknown-field",
+        "number-name",
+        "name-too-long",
+        "nul",
+        "nul-tag",
+    ],
 )
 def test_bad_project_bodies(client: TestClient, keys: Keys, body: bytes, status: int) -> None:
     headers = auth(keys.editor) | {"Content-Type": "application/json"}

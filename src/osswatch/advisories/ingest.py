@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from osswatch.advisories.osv_record import record_keys
@@ -35,6 +35,10 @@ class SyncSummary:
     removed: int = 0
     skipped: int = 0
     unchanged: int = 0
+    written_ids: tuple[str, ...] = field(default=(), repr=False)
+    """Ids of the records added or changed (withdrawn ones too), for re-evaluating only what they touch."""
+    removed_ids: tuple[str, ...] = field(default=(), repr=False)
+    """Ids of the records removed."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -74,6 +78,8 @@ class Ingest:
         self.seen: set[str] = set()
         self.newest: datetime | None = None
         self.added = self.changed = self.withdrawn = self.removed = self.skipped = self.unchanged = 0
+        self.written_ids: list[str] = []
+        self.removed_ids: list[str] = []
         self._done = 0
         # An empty store (checked inside the write transaction, which holds the write lock) has no
         # digests to compare with: the first import skips those queries (and `finish`'s).
@@ -121,6 +127,7 @@ class Ingest:
             self.changed += before is not None
             self.withdrawn += record.advisory.is_withdrawn
         self.writer.put(writes, replacing=[r.advisory.id for r in writes if r.advisory.id in stored])
+        self.written_ids.extend(r.advisory.id for r in writes)
         self._done += len(batch)
         if self.on_progress is not None and batch:
             self.on_progress(min(self._done, self.total), self.total)
@@ -137,6 +144,7 @@ class Ingest:
         gone = [advisory_id for advisory_id in self.writer.ids_of(self.source) if advisory_id not in listed]
         self.writer.remove(gone)
         self.removed += len(gone)
+        self.removed_ids.extend(gone)
 
     def summary(self, ecosystem: str, mode: str) -> SyncSummary:
         """The counts so far."""
@@ -149,6 +157,8 @@ class Ingest:
             removed=self.removed,
             skipped=self.skipped,
             unchanged=self.unchanged,
+            written_ids=tuple(self.written_ids),
+            removed_ids=tuple(self.removed_ids),
         )
 
 

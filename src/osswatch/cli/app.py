@@ -15,13 +15,18 @@ import typer
 from osswatch import __version__
 from osswatch.cli import (
     admin_cmd,
+    catalog_cmd,
     db_cmd,
+    demo_cmd,
     health_cmd,
     inventory_cmd,
     policy_cmd,
+    project_cmd,
     query_cmd,
+    report_cmd,
     scan_cmd,
     serve_cmd,
+    worker_cmd,
 )
 from osswatch.cli.console import print_error
 from osswatch.errors import InputError, OsswatchError
@@ -50,7 +55,12 @@ app.command(name="query")(query_cmd.query)
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(policy_cmd.app, name="policy")
 app.command(name="serve")(serve_cmd.serve)
+app.command(name="worker")(worker_cmd.worker)
 app.add_typer(admin_cmd.app, name="admin")
+app.add_typer(project_cmd.app, name="project")
+app.add_typer(catalog_cmd.app, name="catalog")
+app.command(name="demo")(demo_cmd.demo)
+app.command(name="report")(report_cmd.report)
 
 _state = {"debug": False}
 

@@ -196,7 +196,8 @@ def _print_summaries(summaries: Sequence[SyncSummary], output_format: OutputForm
 def _summary_json(summary: SyncSummary) -> dict[str, Any]:
     from dataclasses import asdict
 
-    return asdict(summary)
+    # The ids are for re-evaluation, not for people: a first sync writes hundreds of thousands.
+    return {k: v for k, v in asdict(summary).items() if k not in ("written_ids", "removed_ids")}
 
 
 def _status_json(row: EcosystemStatus, now: datetime) -> dict[str, Any]:

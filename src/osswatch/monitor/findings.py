@@ -128,7 +128,7 @@ class RemediationReport:
 def time_to_remediate(portfolio: Portfolio, team_id: int) -> RemediationReport:
     """Time to remediate over the team's fixed findings, computed by the database."""
     with portfolio.reading() as connection:
-        elapsed = _seconds_between(connection.dialect.name, findings.c.first_seen, findings.c.fixed_at)
+        elapsed = seconds_between(connection.dialect.name, findings.c.first_seen, findings.c.fixed_at)
         fixed = (
             select(findings.c.id, findings.c.severity, elapsed)
             .join(projects, projects.c.id == findings.c.project_id)
@@ -148,7 +148,8 @@ def _seconds(value: float | Decimal) -> timedelta:
     return timedelta(seconds=float(value))
 
 
-def _seconds_between(dialect: str, start: Any, end: Any) -> ColumnElement[Any]:
+def seconds_between(dialect: str, start: Any, end: Any) -> ColumnElement[Any]:
+    """SQL for the seconds from `start` to `end` (two timestamp columns) on this dialect."""
     # SQLite has no interval type: julianday() gives fractional days (exact to ~10 µs today). PostgreSQL
     # subtracts timestamps to an interval and extracts its seconds
     # (https://www.postgresql.org/docs/current/functions-datetime.html#FUNCTIONS-DATETIME-EXTRACT).
@@ -192,6 +193,7 @@ __all__ = [
     "finding_key",
     "findings_of",
     "plan_changes",
+    "seconds_between",
     "stored_finding",
     "time_to_remediate",
 ]

@@ -153,7 +153,12 @@ notification_rules = Table(
     Column("channel", String(16), nullable=False, doc="webhook, slack or email"),
     Column("target", Text, nullable=False, doc="the URL or address"),
     Column("min_severity", String(16), nullable=False),
-    Column("events", JSON, nullable=False, doc="which changes notify: new, fixed, reopened"),
+    Column(
+        "events",
+        JSON,
+        nullable=False,
+        doc="which changes notify: new_finding, reopened, fixed, verdict_changed, waiver_expired",
+    ),
     Column("is_enabled", Boolean, nullable=False),
     Column("created", DateTime(timezone=True), nullable=False),
     Column("secret", String(255), nullable=True, doc="the HMAC-SHA256 key of webhook signatures"),

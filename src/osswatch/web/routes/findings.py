@@ -19,6 +19,7 @@ from osswatch.monitor.triage import (
     set_triage,
 )
 from osswatch.web.auth import Editor, PortfolioDep, Viewer
+from osswatch.web.params import RecordId, Text
 
 router = APIRouter(prefix="/api/v1", tags=["findings"])
 
@@ -40,7 +41,7 @@ class ComponentRef(BaseModel):
 
 
 class FindingOut(BaseModel):
-    """One finding of a project with its triage state (`open` or `fixed` when never triaged)."""
+    """One finding of a project: `fixed` once fixed, else its triage state, else `open`."""
 
     id: int
     vulnerability: VulnerabilityOut
@@ -83,7 +84,7 @@ class TriageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     state: TriageState
-    comment: str
+    comment: Text
     justification: Justification | None = None
     expires: datetime | None = None
 
@@ -111,14 +112,19 @@ def component_ref(purl: str) -> ComponentRef:
 
 def finding_out(item: StoredFinding, entry: TriageEntry | None) -> FindingOut:
     """The API view of a finding and its current triage decision."""
-    default = "open" if item.is_open else "fixed"
+    state = "fixed" if not item.is_open else "open" if entry is None else entry.state.value
+    return finding_view(item, state)
+
+
+def finding_view(item: StoredFinding, state: str) -> FindingOut:
+    """The API view of a finding in a known state."""
     return FindingOut(
         id=item.id,
         vulnerability=VulnerabilityOut(
             id=item.vulnerability_id, aliases=list(item.aliases), severity=item.severity
         ),
         component=component_ref(item.component_purl),
-        state=default if entry is None else entry.state.value,
+        state=state,
         first_seen=item.first_seen,
         last_seen=item.last_seen,
         fixed_at=item.fixed_at,
@@ -128,7 +134,7 @@ def finding_out(item: StoredFinding, entry: TriageEntry | None) -> FindingOut:
 
 @router.get("/projects/{project_id}/findings")
 def list_findings(
-    project_id: int, key: Viewer, portfolio: PortfolioDep, include_fixed: bool = False
+    project_id: RecordId, key: Viewer, portfolio: PortfolioDep, include_fixed: bool = False
 ) -> FindingList:
     """The project's findings (open ones unless `include_fixed`), with their triage state."""
     portfolio.project(key.team_id, project_id)
@@ -138,7 +144,7 @@ def list_findings(
 
 
 @router.get("/projects/{project_id}/components")
-def list_components(project_id: int, key: Viewer, portfolio: PortfolioDep) -> ComponentList:
+def list_components(project_id: RecordId, key: Viewer, portfolio: PortfolioDep) -> ComponentList:
     """The components of the project's newest snapshot."""
     portfolio.project(key.team_id, project_id)
     snapshots = portfolio.snapshots(key.team_id, project_id)
@@ -151,7 +157,7 @@ def list_components(project_id: int, key: Viewer, portfolio: PortfolioDep) -> Co
 
 
 @router.post("/findings/{finding_id}/triage", status_code=201)
-def triage_finding(finding_id: int, body: TriageIn, key: Editor, portfolio: PortfolioDep) -> TriageOut:
+def triage_finding(finding_id: RecordId, body: TriageIn, key: Editor, portfolio: PortfolioDep) -> TriageOut:
     """Record a triage decision about one of the team's findings (editor role)."""
     decision = Decision(
         state=body.state,

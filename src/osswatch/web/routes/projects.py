@@ -1,4 +1,4 @@
-"""`/api/v1/projects`: create, list and read the caller's team's projects."""
+"""`/api/v1/projects`: create, list and read the caller's team's projects (one with its latest snapshot)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from datetime import UTC, datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from osswatch.monitor.overview import by_severity
+from osswatch.monitor.project_state import SnapshotState, latest_snapshot, open_severities
 from osswatch.monitor.records import Project
 from osswatch.web.auth import Editor, PortfolioDep, Viewer
+from osswatch.web.params import RecordId, Text
+from osswatch.web.routes.project_state import HealthSummaryOut, stored
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
 
@@ -18,9 +22,9 @@ class NewProject(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1)
-    version: str | None = None
-    tags: list[str] = Field(default_factory=list)
+    name: Text = Field(min_length=1)
+    version: Text | None = None
+    tags: list[Text] = Field(default_factory=list)
 
 
 class ProjectOut(BaseModel):
@@ -42,6 +46,32 @@ class ProjectOut(BaseModel):
             tags=list(project.tags),
             created=project.created,
         )
+
+
+class PolicyOutcome(BaseModel):
+    """Which policy judged a snapshot, and whether it passed."""
+
+    name: str
+    passed: bool
+
+
+class LatestSnapshot(BaseModel):
+    """A summary of a project's newest snapshot and its analysis."""
+
+    snapshot_id: int
+    uploaded_at: datetime
+    evaluated_at: datetime | None
+    source_kind: str
+    components: int
+    open_findings: dict[str, int] = Field(description="Findings not fixed, per severity (fixed order).")
+    policy: PolicyOutcome | None
+    health: HealthSummaryOut | None
+
+
+class ProjectDetail(ProjectOut):
+    """A project and a summary of its latest snapshot (null before the first upload)."""
+
+    latest: LatestSnapshot | None
 
 
 class ProjectList(BaseModel):
@@ -66,6 +96,23 @@ def list_projects(key: Viewer, portfolio: PortfolioDep) -> ProjectList:
 
 
 @router.get("/{project_id}")
-def get_project(project_id: int, key: Viewer, portfolio: PortfolioDep) -> ProjectOut:
-    """One of the caller's team's projects (404 for any other id, another team's included)."""
-    return ProjectOut.of(portfolio.project(key.team_id, project_id))
+def get_project(project_id: RecordId, key: Viewer, portfolio: PortfolioDep) -> ProjectDetail:
+    """One of the caller's team's projects with its latest snapshot (404 for any other id)."""
+    project = ProjectOut.of(portfolio.project(key.team_id, project_id))
+    latest = latest_snapshot(portfolio, key.team_id, project_id)
+    summary = None if latest is None else _latest(latest, open_severities(portfolio, key.team_id, project_id))
+    return ProjectDetail(**project.model_dump(), latest=summary)
+
+
+def _latest(snapshot: SnapshotState, open_findings: dict[str, int]) -> LatestSnapshot:
+    policy = snapshot.policy
+    return LatestSnapshot(
+        snapshot_id=snapshot.id,
+        uploaded_at=snapshot.uploaded_at,
+        evaluated_at=snapshot.evaluated_at,
+        source_kind=snapshot.source_kind,
+        components=snapshot.component_count,
+        open_findings=by_severity(open_findings),
+        policy=None if policy is None else PolicyOutcome(name=policy[0], passed=policy[1]),
+        health=stored(HealthSummaryOut, snapshot.health, "health summary"),
+    )

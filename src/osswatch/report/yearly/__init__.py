@@ -1,0 +1,1 @@
+"""The yearly progress report of a portfolio: data gathering (`data`), charts (`charts`), HTML and PDF."""
