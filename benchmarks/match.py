@@ -142,8 +142,15 @@ def match_twice(label: str, wanted: list[Component], source: AdvisorySource) -> 
 
 
 def store_path(count: int) -> Path:
-    """Where the store of a `count`-record corpus is cached (under /tmp: reruns skip the build)."""
-    return Path(tempfile.gettempdir()) / f"osswatch-bench-match-{count}-v{CORPUS_VERSION}.db"
+    """Where the store of a `count`-record corpus is cached (under /tmp: reruns skip the build).
+
+    The name carries the schema revision too: a store written by older code is never reused (opening
+    it would migrate it in place, and time the migration as loading).
+    """
+    from osswatch.store.database import head_revision
+
+    name = f"osswatch-bench-match-{count}-v{CORPUS_VERSION}-r{head_revision()}.db"
+    return Path(tempfile.gettempdir()) / name
 
 
 def build_store(raws: list[dict[str, Any]], path: Path) -> None:

@@ -131,3 +131,26 @@ def test_a_whole_source_replaces_what_it_no_longer_lists(store: AdvisoryStore) -
     fewer = _whole(store, BATCH, "PyPI")
     assert (fewer.added, fewer.unchanged, fewer.removed) == (0, BATCH, COUNT - BATCH)
     assert _rows(store)[0] == BATCH
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name", "\ud800evil"), ("name", "nul\x00name"), ("id", "PYSEC-\udfff"), ("alias", "CVE-\x00")],
+    ids=["lone surrogate name", "NUL in name", "lone surrogate id", "NUL in alias"],
+)
+def test_a_record_whose_keys_no_column_can_hold_is_a_bad_record(field: str, value: str) -> None:
+    record = {
+        "id": value if field == "id" else "PYSEC-1",
+        "modified": "2024-01-01T00:00:00Z",
+        "aliases": [value if field == "alias" else "CVE-1"],
+        "affected": [
+            {
+                "package": {"ecosystem": "PyPI", "name": value if field == "name" else "demo"},
+                "versions": ["1.0"],
+            }
+        ],
+    }
+    data = json.dumps(record).encode()  # ensure_ascii: the JSON text holds `\ud800` and `\u0000` escapes
+    parsed = parse_record("hostile.json", data, origin="hostile.json")
+    assert isinstance(parsed, BadRecord)
+    assert parsed.reason.startswith("hostile.json: ")

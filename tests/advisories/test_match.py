@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from osswatch.advisories.base import InMemoryAdvisories
+from osswatch.advisories.base import Candidate, InMemoryAdvisories
 from osswatch.advisories.match import is_affected, match_component, match_inventory, package_key
 from osswatch.model import (
     Advisory,
@@ -253,6 +253,15 @@ def test_ecosystem_release_suffix(installed: str, advised: str, expected: bool) 
     assert bool(match_component(component("1.0-1", ecosystem=installed), [record])) is expected
 
 
+def test_one_inventory_with_two_releases_of_a_distro_matches_each_by_its_own_release() -> None:
+    record = advisory("DSA-2", entry(versions=["1.0-1"], ecosystem="Debian:12"))
+    bookworm = component("1.0-1", ecosystem="Debian:12")
+    bullseye = component("1.0-1", ecosystem="Debian:11")
+    for ordered in ([bullseye, bookworm], [bookworm, bullseye]):
+        findings = match_inventory(ordered, InMemoryAdvisories([record]))
+        assert [f.component.ecosystem for f in findings] == ["Debian:12"]
+
+
 @pytest.mark.parametrize("version", [None], ids=["unpinned"])
 def test_unpinned_or_unidentified_components_have_no_findings(version: str | None) -> None:
     record = advisory("PYSEC-5", entry(events(("introduced", "0"))))
@@ -296,11 +305,17 @@ class CountingSource:
     def __init__(self, advisories: Iterable[Advisory]) -> None:
         self.inner = InMemoryAdvisories(advisories)
         self.calls: list[set[Package]] = []
+        self.records_asked: list[list[AdvisoryId]] = []
 
-    def advisories_for(self, packages: Iterable[Package]) -> Mapping[Package, Sequence[Advisory]]:
+    def candidates_for(self, packages: Iterable[Package]) -> Mapping[Package, Sequence[Candidate]]:
         asked = set(packages)
         self.calls.append(asked)
-        return self.inner.advisories_for(asked)
+        return self.inner.candidates_for(asked)
+
+    def advisories(self, ids: Iterable[AdvisoryId]) -> Mapping[AdvisoryId, Advisory]:
+        asked = list(ids)
+        self.records_asked.append(asked)
+        return self.inner.advisories(asked)
 
 
 def test_match_inventory_looks_up_once_and_reuses_results() -> None:
@@ -308,6 +323,7 @@ def test_match_inventory_looks_up_once_and_reuses_results() -> None:
         [
             advisory("PYSEC-10", entry(FIXED_102, name="Demo")),
             advisory("PYSEC-11", entry(FIXED_102, name="other")),
+            advisory("PYSEC-12", entry(events(("introduced", "3.0")), name="demo")),
         ]
     )
     here, there = component("1.0", name="demo"), component("1.0", name="DEMO")
@@ -333,6 +349,8 @@ def test_match_inventory_looks_up_once_and_reuses_results() -> None:
         Package(ecosystem=EcosystemName("PyPI"), name="demo"),
         Package(ecosystem=EcosystemName("PyPI"), name="other"),
     }
+    # Whole records are asked for once, and only for the advisories that match.
+    assert source.records_asked == [["PYSEC-10", "PYSEC-11"]]
     assert [(f.component.name, f.component.location.path, f.id) for f in findings] == [
         ("demo", "requirements.txt", "PYSEC-10"),
         ("DEMO", "requirements.txt", "PYSEC-10"),

@@ -33,12 +33,13 @@ from typing import Any, assert_never
 
 from osswatch import ecosystems
 from osswatch.advisories.aliases import AliasGroup, group_by_alias
-from osswatch.advisories.base import AdvisorySource
+from osswatch.advisories.base import AdvisorySource, Candidate
 from osswatch.advisories.ranges import Installed, Order, in_range
 from osswatch.advisories.severity import highest, rating_of
 from osswatch.ecosystems.identity import base_ecosystem, canonical_ecosystem, normalize_name
 from osswatch.model import (
     Advisory,
+    AdvisoryId,
     Affected,
     Component,
     EcosystemName,
@@ -113,25 +114,58 @@ def _findings(component: Component, matched: Sequence[Advisory]) -> list[Finding
 
 
 def match_inventory(components: Iterable[Component], source: AdvisorySource) -> list[Finding]:
-    """Findings of every identified, pinned component, with one lookup for all their packages."""
+    """Findings of every identified, pinned component, with one lookup for all their packages.
+
+    Candidates (match-ready entries) decide which advisories match; whole records are then read once,
+    only for those, to build the findings.
+    """
     wanted = [c for c in components if c.ecosystem is not None and c.version is not None]
     keys = {id(c): package_key(c) for c in wanted}
     with _collector_paused():
-        found = source.advisories_for({key for key in keys.values() if key is not None})
-        done: dict[tuple[Package, str], list[Finding]] = {}
+        found = source.candidates_for({key for key in keys.values() if key is not None})
+        # Keyed by the full ecosystem too: `Debian:11` and `Debian:12` share a package key, not advisories.
+        matched: dict[tuple[Package, str, str], list[AdvisoryId]] = {}
+        for component in wanted:
+            key = keys[id(component)]
+            if key is None or component.version is None or component.ecosystem is None:
+                continue
+            memo = (key, component.ecosystem, component.version)
+            if memo not in matched:
+                matched[memo] = _matching_ids(component, found.get(key, ()))
+        records = source.advisories({i: None for ids in matched.values() for i in ids})
+        done: dict[tuple[Package, str, str], list[Finding]] = {}
         findings: list[Finding] = []
         for component in wanted:
             key = keys[id(component)]
-            if key is None or component.version is None:
+            if key is None or component.version is None or component.ecosystem is None:
                 continue
-            seen = done.get((key, component.version))
+            memo = (key, component.ecosystem, component.version)
+            seen = done.get(memo)
             if seen is None:
-                seen = done[key, component.version] = match_component(component, found.get(key, ()))
+                ids = matched[memo]
+                seen = done[memo] = _findings(component, [records[i] for i in ids if i in records])
                 findings.extend(seen)
             else:
                 # The same package version elsewhere: the same findings, for this component.
                 findings.extend(replace(finding, component=component) for finding in seen)
     return findings
+
+
+def _matching_ids(component: Component, candidates: Sequence[Candidate]) -> list[AdvisoryId]:
+    """The ids of the candidates with an entry for the component's package that includes its version."""
+    if component.ecosystem is None or component.version is None:
+        return []
+    installed = Installed(component.version)
+    ecosystem, name = component.ecosystem, component.name
+    return [
+        candidate.id
+        for candidate in candidates
+        if any(
+            _is_affected(entry, installed)
+            for entry in candidate.entries
+            if _is_package(entry.package, ecosystem, name)
+        )
+    ]
 
 
 @contextmanager

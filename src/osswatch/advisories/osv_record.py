@@ -11,8 +11,8 @@ Speed: a record whose every field has its plain JSON type (nearly all of them) i
 path of `type(x) is ...` tests; anything else goes through the checked `Fields` path, which
 accepts or rejects it and words the error. The fast path accepts nothing the checked one rejects
 and builds the same `Advisory` (tests/advisories/test_osv_record.py compares them). An import only
-needs `RecordKeys` (what the store indexes), so `record_keys` validates the whole record the same
-way but builds nothing else.
+needs `RecordKeys` (what the store indexes, with the match-ready form of each entry), so
+`record_keys` validates the whole record the same way but builds nothing else.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeGuard, assert_never
 
+from osswatch.advisories.match_form import packed, packed_raw
 from osswatch.ecosystems.identity import canonical_ecosystem
 from osswatch.errors import AdvisoryError
 from osswatch.fields import Fields
@@ -57,6 +58,8 @@ class RecordKeys:
     aliases: tuple[AdvisoryId, ...] = ()
     packages: tuple[Package, ...] = ()
     """The package of each `affected[]` entry that names one, in record order."""
+    entries: tuple[str, ...] = ()
+    """The match-ready form of each of those entries (`osswatch.advisories.match_form`), in the same order."""
 
     @property
     def is_withdrawn(self) -> bool:
@@ -74,16 +77,38 @@ def parse_advisory(raw: object, *, origin: str) -> Advisory:
 def record_keys(raw: object, *, origin: str) -> RecordKeys:
     """What the store indexes of an OSV record, validated as `parse_advisory` does (same errors)."""
     if not _well_formed(raw):
-        return _keys(_checked(raw, origin=origin))
-    return RecordKeys(
+        return _storable(_keys(_checked(raw, origin=origin)), origin)
+    named = [entry for entry in raw.get("affected") or () if "package" in entry]
+    packages = tuple(_package(entry["package"]) for entry in named)
+    keys = RecordKeys(
         id=AdvisoryId(raw["id"]),
         modified=parse_time(raw["modified"]),
         withdrawn=_opt_time(raw.get("withdrawn")),
         aliases=tuple(raw.get("aliases") or ()),
-        packages=tuple(
-            _package(entry["package"]) for entry in raw.get("affected") or () if "package" in entry
+        packages=packages,
+        entries=tuple(
+            packed_raw(package.ecosystem, entry) for package, entry in zip(packages, named, strict=True)
         ),
     )
+    return _storable(keys, origin)
+
+
+def _storable(keys: RecordKeys, origin: str) -> RecordKeys:
+    """`keys`, or AdvisoryError when a key column could not hold one of its strings.
+
+    Ids, aliases and package names go into text columns: a NUL (refused by PostgreSQL) or a lone
+    surrogate (not encodable as UTF-8) in one would abort the whole sync's transaction, so such a record
+    is refused here, named, and skipped like any other bad record.
+    """
+    texts = [keys.id, *keys.aliases, *(part for p in keys.packages for part in (p.ecosystem, p.name))]
+    for text in texts:
+        if "\x00" in text:
+            raise AdvisoryError(f"{origin}: {text!r} contains a NUL character")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise AdvisoryError(f"{origin}: {text!r} is not valid Unicode ({e.reason})") from e
+    return keys
 
 
 def keys_of(parsed: Advisory | RecordKeys) -> RecordKeys:
@@ -104,6 +129,7 @@ def _keys(advisory: Advisory) -> RecordKeys:
         withdrawn=advisory.withdrawn,
         aliases=advisory.aliases,
         packages=tuple(affected.package for affected in advisory.affected),
+        entries=tuple(packed(affected) for affected in advisory.affected),
     )
 
 

@@ -1,5 +1,9 @@
 """The advisory store: OSV records in the database, looked up by package through an index.
 
+A lookup reads each candidate advisory's match-ready entries from the index row
+(`osswatch.advisories.match_form`); whole records are decoded and parsed only when asked for
+(`advisories`), which matching does only for advisories that match.
+
 `AdvisoryStore` is the `AdvisorySource` the scan uses; `StoreWriter` is what a sync or import
 writes through, inside one transaction (`AdvisoryStore.writing()`), so a crash at any moment leaves
 either the previous complete state or the new one. Every connection is opened and closed in a
@@ -23,10 +27,12 @@ from sqlalchemy import Engine, LargeBinary, Select, Table, delete, func, insert,
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import SQLAlchemyError
 
+from osswatch.advisories.base import Candidate
+from osswatch.advisories.match_form import joined, unpacked
 from osswatch.advisories.osv_record import RecordKeys, keys_of, parse_advisory
 from osswatch.ecosystems.identity import base_ecosystem, normalize_name
 from osswatch.errors import StoreError
-from osswatch.model import Advisory, Package
+from osswatch.model import Advisory, AdvisoryId, Affected, Package
 from osswatch.store import database
 from osswatch.store.schema import advisories, affected_packages, aliases, sync_state
 
@@ -37,7 +43,7 @@ COMPRESS_ABOVE = 16 * 1024
 """Records larger than this many bytes are stored compressed."""
 
 CACHE_SIZE = 65_536
-"""Parsed records an `AdvisoryStore` keeps for warm lookups (~3.4 KB each measured: ~220 MB full)."""
+"""Parsed records (~3.4 KB each), and as many match-ready entries, a store keeps for warm lookups."""
 
 _ZLIB = b"\x78"
 _T = TypeVar("_T")
@@ -82,6 +88,8 @@ class AdvisoryStore:
         # Parsed records by content digest, so repeated scans in one process are warm; keyed by
         # digest, not id, so a record rewritten by any writer (another process too) is re-read.
         self._parsed_records: LruCache[bytes, Advisory] = LruCache(cache_size)
+        # Match-ready entries by their stored text (equal text, equal entries), for the same reason.
+        self._match_forms: LruCache[str, tuple[Affected, ...]] = LruCache(cache_size)
 
     @classmethod
     def open(cls, url: str) -> AdvisoryStore:
@@ -98,20 +106,41 @@ class AdvisoryStore:
         """Close every pooled connection."""
         self.engine.dispose()
 
-    def advisories_for(self, packages: Iterable[Package]) -> Mapping[Package, Sequence[Advisory]]:
-        """Non-withdrawn advisories per package: one indexed query per ≤ CHUNK names of an ecosystem."""
+    def candidates_for(self, packages: Iterable[Package]) -> Mapping[Package, Sequence[Candidate]]:
+        """Non-withdrawn advisories per package, match-ready: one indexed query per ≤ CHUNK names."""
         keys = {_key(p.ecosystem, p.name): p for p in packages}
         by_ecosystem: dict[str, list[str]] = {}
         for ecosystem, name in keys:
             by_ecosystem.setdefault(ecosystem, []).append(name)
-        found: dict[Package, list[Advisory]] = {}
+        found: dict[Package, list[Candidate]] = {}
         with self._connect() as connection:
             for ecosystem, names in by_ecosystem.items():
                 for chunk in _chunks(names, CHUNK):
-                    for name, advisory_id, key, raw in connection.execute(lookup_query(ecosystem, chunk)):
-                        advisory = self._parsed(advisory_id, key, raw)
-                        found.setdefault(keys[ecosystem, name], []).append(advisory)
+                    for name, advisory_id, match in connection.execute(lookup_query(ecosystem, chunk)):
+                        candidate = Candidate(id=advisory_id, entries=self._entries(match))
+                        found.setdefault(keys[ecosystem, name], []).append(candidate)
         return found
+
+    def advisories(self, ids: Iterable[AdvisoryId]) -> Mapping[AdvisoryId, Advisory]:
+        """The whole records of those of `ids` that are stored and not withdrawn."""
+        found: dict[AdvisoryId, Advisory] = {}
+        with self._connect() as connection:
+            for chunk in _chunks(ids, CHUNK):
+                query = select(advisories.c.id, advisories.c.digest, advisories.c.raw).where(
+                    advisories.c.id.in_(chunk), advisories.c.withdrawn.is_(None)
+                )
+                for advisory_id, key, raw in connection.execute(query):
+                    found[advisory_id] = self._parsed(advisory_id, key, raw)
+        return found
+
+    def advisories_for(self, packages: Iterable[Package]) -> Mapping[Package, Sequence[Advisory]]:
+        """Non-withdrawn advisories per package, as whole records (ordered by id)."""
+        candidates = self.candidates_for(packages)
+        records = self.advisories({c.id: None for found in candidates.values() for c in found})
+        return {
+            package: [records[c.id] for c in found if c.id in records]
+            for package, found in candidates.items()
+        }
 
     def get(self, advisory_id: str) -> Advisory | None:
         """One advisory by id (withdrawn ones too), or None."""
@@ -119,6 +148,13 @@ class AdvisoryStore:
         with self._connect() as connection:
             row = connection.execute(query).first()
         return None if row is None else self._parsed(advisory_id, row[0], row[1])
+
+    def _entries(self, match: str) -> tuple[Affected, ...]:
+        """The entries of a stored match-ready value, from the cache when it was read before."""
+        entries = self._match_forms.get(match)
+        if entries is None:
+            entries = self._match_forms[match] = unpacked(match)
+        return entries
 
     def _parsed(self, advisory_id: str, key: bytes, raw: bytes) -> Advisory:
         """The advisory of a stored record, from the cache when these bytes were parsed before."""
@@ -206,7 +242,7 @@ class StoreWriter:
         self.remove([r.advisory.id for r in records] if replacing is None else replacing)
         keys = [keys_of(r.advisory) for r in records]
         self._insert(advisories, [_advisory_row(r, k) for r, k in zip(records, keys, strict=True)])
-        self._insert(affected_packages, [row for k in keys for row in _index_rows(k)])
+        self._insert(affected_packages, [row for k in keys for row in index_rows(k)])
         self._insert(aliases, [row for k in keys for row in _alias_rows(k)])
 
     def _insert(self, table: Table, rows: list[tuple[Any, ...]]) -> None:
@@ -244,16 +280,15 @@ class StoreWriter:
         )
 
 
-def lookup_query(ecosystem: str, names: Sequence[str]) -> Select[str, str, bytes, bytes]:
-    """Name, id, digest and record of the non-withdrawn advisories of some packages (an index range scan)."""
+def lookup_query(ecosystem: str, names: Sequence[str]) -> Select[str, AdvisoryId, str]:
+    """Name, advisory id and match-ready entries of the advisories of some packages (an index range scan)."""
     # One ecosystem per query: SQLite scans the table for a row-value `(a, b) IN (...)`, but
-    # answers `a = ? AND b IN (...)` from the primary key.
+    # answers `a = ? AND b IN (...)` from the primary key. No join: withdrawn advisories have no
+    # index rows (`index_rows`, and migration 0003 rebuilt the index the same way).
     return (
-        select(affected_packages.c.name, advisories.c.id, advisories.c.digest, advisories.c.raw)
-        .join(advisories, advisories.c.id == affected_packages.c.advisory_id)
+        select(affected_packages.c.name, affected_packages.c.advisory_id, affected_packages.c.match)
         .where(affected_packages.c.ecosystem == ecosystem, affected_packages.c.name.in_(names))
-        .where(advisories.c.withdrawn.is_(None))
-        .order_by(advisories.c.id)
+        .order_by(affected_packages.c.advisory_id)
     )
 
 
@@ -375,12 +410,14 @@ def _advisory_row(record: StoredRecord, keys: RecordKeys) -> tuple[Any, ...]:
     return (keys.id, record.source, keys.modified, keys.withdrawn, encode(record.raw), digest(record.raw))
 
 
-def _index_rows(record: RecordKeys) -> list[tuple[str, str, str]]:
-    """Rows of `affected_packages` (ecosystem, name, advisory_id)."""
+def index_rows(record: RecordKeys) -> list[tuple[str, str, str, str]]:
+    """Rows of `affected_packages` (ecosystem, name, advisory_id, match): one per indexed package."""
     if record.is_withdrawn:
         return []  # never matched, so never looked up
-    keys = dict.fromkeys(index_key(p.ecosystem, p.name) for p in record.packages)
-    return [(e, n, record.id) for e, n in keys]
+    entries: dict[tuple[str, str], list[str]] = {}
+    for package, entry in zip(record.packages, record.entries, strict=True):
+        entries.setdefault(index_key(package.ecosystem, package.name), []).append(entry)
+    return [(e, n, record.id, joined(packed)) for (e, n), packed in entries.items()]
 
 
 def _alias_rows(record: RecordKeys) -> list[tuple[str, str]]:
@@ -421,5 +458,6 @@ __all__ = [
     "digest",
     "encode",
     "index_key",
+    "index_rows",
     "lookup_query",
 ]

@@ -2,7 +2,9 @@
 
 Advisories are kept as their original OSV JSON (zlib-compressed when large), and parsed only when a lookup
 returns them; `affected_packages` is the index lookups use (its primary key starts with
-(ecosystem, name), so a lookup is an index range scan, never a table scan).
+(ecosystem, name), so a lookup is an index range scan, never a table scan); each of its rows also holds
+the match-ready form of that package's entries, so matching parses whole records only for advisories
+that match.
 """
 
 from __future__ import annotations
@@ -47,9 +49,15 @@ affected_packages = Table(
         ForeignKey("advisories.id", ondelete="CASCADE"),
         primary_key=True,
     ),
+    Column(
+        "match",
+        Text,
+        nullable=False,
+        doc="the advisory's entries for this package, match-ready (osswatch.advisories.match_form)",
+    ),
     Index("ix_affected_packages_advisory", "advisory_id"),
 )
-"""Which advisories name which package (withdrawn advisories are not indexed)."""
+"""Which advisories name which package, with what matching a version needs (withdrawn: not indexed)."""
 
 aliases = Table(
     "aliases",

@@ -1,7 +1,7 @@
 """Server mode: teams, API keys, projects, snapshots and their components, findings, triage, notifications.
 
 Revision ID: 0010
-Revises: 0002
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
