@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from osswatch.catalog.model import Implementation, Standard
-from osswatch.monitor.overview import by_severity
+from osswatch.monitor.overview import assessed_health, by_severity, number
 from osswatch.monitor.portfolio import Portfolio, maybe_utc
 from osswatch.store.portfolio_tables import findings, projects, snapshots
 
@@ -137,7 +137,7 @@ def _open_counts(connection: Connection, project_ids: Sequence[int]) -> dict[int
 
 def _health(row: Any, counts: Mapping[str, int]) -> ProjectHealth:
     summary = row.verdict_summary if isinstance(row.verdict_summary, dict) else {}
-    health = row.health if isinstance(row.health, dict) else {}
+    health = assessed_health(row.health if isinstance(row.health, dict) else None)
     passed = summary.get("passed")
     return ProjectHealth(
         project_id=row.id,
@@ -146,14 +146,10 @@ def _health(row: Any, counts: Mapping[str, int]) -> ProjectHealth:
         uploaded_at=maybe_utc(row.uploaded_at),
         is_passed=passed if isinstance(passed, bool) else None,
         open_findings=by_severity(counts),
-        total_libyears=_number(health.get("total_libyears")),
-        stale_share=_number(health.get("stale_share")),
-        unmaintained_share=_number(health.get("unmaintained_share")),
+        total_libyears=number(health.get("total_libyears")),
+        stale_share=number(health.get("stale_share")),
+        unmaintained_share=number(health.get("unmaintained_share")),
     )
-
-
-def _number(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def standard_json(view: StandardView) -> dict[str, Any]:

@@ -162,9 +162,9 @@ def _overview(row: Any, counts: Mapping[str, int]) -> ProjectOverview:
         components=row.component_count or 0,
         passed=passed if isinstance(passed, bool) else None,
         open_by_severity=by_severity(counts),
-        total_libyears=_number(health.get("total_libyears")),
-        stale_share=_number(health.get("stale_share")),
-        unmaintained_share=_number(health.get("unmaintained_share")),
+        total_libyears=number(health.get("total_libyears")),
+        stale_share=number(health.get("stale_share")),
+        unmaintained_share=number(health.get("unmaintained_share")),
         policy=policy if isinstance(policy := summary.get("policy"), str) else None,
         violations=dict(violations) if isinstance(violations := summary.get("violations"), dict) else {},
     )
@@ -404,7 +404,8 @@ def assessed_health(health: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return health
 
 
-def _number(value: object) -> float | None:
+def number(value: object) -> float | None:
+    """A JSON number as a float; None for anything else (null, a string, a boolean)."""
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
@@ -427,6 +428,7 @@ __all__ = [
     "VulnerabilityUse",
     "assessed_health",
     "by_severity",
+    "number",
     "project_overviews",
     "project_trend",
     "project_trends",

@@ -3,7 +3,8 @@
 One server per module over a SQLite file holding the real portfolio of `conftest.UPLOADS` (real lockfiles,
 the real PyPI advisories, uploaded through the REST API over HTTP). The browser signs in, loads every page,
 sorts and filters the portfolio, triages a finding through its form (checked back through the REST API),
-tabs to the search box, and takes screenshots that must show a rendered page (many distinct colours).
+tabs to the search box, opens the standards catalog (the example, imported), and takes screenshots that
+must show a rendered page (many distinct colours).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from osswatch.catalog.load import example_catalog
+from osswatch.catalog.store import CatalogStore
+from osswatch.monitor.portfolio import Portfolio
 from tests.web.conftest import Keys, auth, import_pypi, make_keys
 from tests.web.dashboard.conftest import Built, build_portfolio
 from tests.web.dashboard.png import distinct_colours
@@ -63,6 +67,14 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
     pytest.fail("the server did not become ready in 60 s")
 
 
+def _import_example_catalog(url: str) -> None:
+    portfolio = Portfolio.open(url)
+    try:
+        CatalogStore(portfolio.engine).replace(example_catalog())
+    finally:
+        portfolio.close()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[Server]:
     """`osswatch serve` on a random port of 127.0.0.1 over a SQLite file with the real portfolio."""
@@ -79,6 +91,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Itera
         _wait_ready(base, process)
         keys = make_keys(url)
         import_pypi(url, shared_data)
+        _import_example_catalog(url)
         with httpx.Client(base_url=base, timeout=120) as client:
             built = build_portfolio(client.post, keys, shared_data)
         yield Server(base=base, keys=keys, built=built)
@@ -141,6 +154,17 @@ def test_every_page_renders(browser: Browser, server: Server, tmp_path: Path) ->
     page.get_by_role("link", name="Trends").click()
     expect(page.locator("svg.chart")).to_have_count(3)
     _assert_rendered(page, "trends", tmp_path)
+
+    page.get_by_role("link", name="Catalog").click()
+    expect(page.get_by_role("heading", name="Catalog", exact=True)).to_be_visible()
+    linked = page.locator(
+        'tr[data-repository="https://github.com/itu-p1203/itu-p1203"] a[href^="/projects/"]'
+    )
+    expect(linked).to_have_attribute("href", f"/projects/{server.built.projects['itu-p1203']}")
+    _assert_rendered(page, "catalog", tmp_path)
+    page.get_by_role("link", name="ITU-T P.1203", exact=True).click()
+    expect(page).to_have_url(f"{server.base}/catalog/ITU-T%20P.1203")
+    expect(page.locator("main table tbody tr")).to_have_count(1)
     blank = page.context.new_page()
     blank.set_content("<html><body></body></html>")
     assert distinct_colours(blank.screenshot()) <= 2  # the check above can fail
@@ -198,7 +222,7 @@ def test_keyboard_reaches_the_search_box(browser: Browser, server: Server) -> No
 
 def test_phone_width_has_no_page_overflow(browser: Browser, server: Server, tmp_path: Path) -> None:
     page = _page(browser, server, server.keys.editor, width=390, height=844)
-    for path in ["/", f"/projects/{server.built.projects['acapy']}", "/trends"]:
+    for path in ["/", f"/projects/{server.built.projects['acapy']}", "/trends", "/catalog"]:
         page.goto(path)
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"

@@ -14,9 +14,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from osswatch.monitor.findings import finding, findings_of
-from osswatch.monitor.overview import project_trend
+from osswatch.monitor.overview import assessed_health, project_trend
 from osswatch.monitor.portfolio import UnknownRecord
-from osswatch.monitor.project_state import component_states, open_severities, snapshot_history
+from osswatch.monitor.project_state import open_severities, snapshot_history
 from osswatch.monitor.triage import (
     Decision,
     Justification,
@@ -117,7 +117,8 @@ def _render_project(
         "open": open_severities(portfolio, team_id, project_id),
         "groups": by_severity(items, current_triage(portfolio, team_id, project_id)),
         "include_fixed": include_fixed,
-        "components": component_states(portfolio, team_id, latest.id) if latest else (),
+        "components": portfolio.components(team_id, latest.id) if latest else (),
+        "health": assessed_health(latest.health if latest else None),
         "rules": rule_results(latest.verdict if latest else None),
         "trend": sparkline(totals, label=f"open findings over the last {TREND_DAYS} days"),
         "states": [s.value for s in TriageState],
