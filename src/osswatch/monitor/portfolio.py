@@ -195,7 +195,7 @@ class Portfolio:
             .order_by(snapshots.c.id)
         )
         with self.reading() as connection:
-            return tuple(_snapshot(row) for row in connection.execute(query))
+            return tuple(snapshot_record(row) for row in connection.execute(query))
 
     def components(self, team_id: int, snapshot_id: int) -> tuple[StoredComponent, ...]:
         """The components of one snapshot of the team's projects (empty for another team's)."""
@@ -207,7 +207,7 @@ class Portfolio:
             .order_by(snapshot_components.c.id)
         )
         with self.reading() as connection:
-            return tuple(_component(row) for row in connection.execute(query))
+            return tuple(component_record(row) for row in connection.execute(query))
 
 
 def _api_key(row: Row[Any]) -> ApiKey:
@@ -233,7 +233,8 @@ def _project(row: Row[Any]) -> Project:
     )
 
 
-def _snapshot(row: Row[Any]) -> Snapshot:
+def snapshot_record(row: Row[Any]) -> Snapshot:
+    """A `snapshots` row as a record (a stored analysis document that is not an object reads as None)."""
     return Snapshot(
         id=row.id,
         project_id=row.project_id,
@@ -241,13 +242,14 @@ def _snapshot(row: Row[Any]) -> Snapshot:
         source_kind=row.source_kind,
         component_count=row.component_count,
         verdict_summary=dict(row.verdict_summary),
-        health=None if row.health is None else dict(row.health),
-        verdict=None if row.verdict is None else dict(row.verdict),
+        health=_document(row.health),
+        verdict=_document(row.verdict),
         evaluated_at=maybe_utc(row.evaluated_at),
     )
 
 
-def _component(row: Row[Any]) -> StoredComponent:
+def component_record(row: Row[Any]) -> StoredComponent:
+    """A `snapshot_components` row as a record."""
     return StoredComponent(
         ecosystem=row.ecosystem,
         name=row.name,
@@ -256,8 +258,12 @@ def _component(row: Row[Any]) -> StoredComponent:
         scope=row.scope,
         is_direct=row.direct,
         source_path=row.source_path,
-        health=None if row.health is None else dict(row.health),
+        health=_document(row.health),
     )
+
+
+def _document(value: object) -> dict[str, Any] | None:
+    return dict(value) if isinstance(value, dict) else None
 
 
 def _first_line(error: SQLAlchemyError) -> str:
@@ -277,6 +283,8 @@ __all__ = [
     "Team",
     "UnknownRecord",
     "check_lengths",
+    "component_record",
     "maybe_utc",
+    "snapshot_record",
     "to_utc",
 ]

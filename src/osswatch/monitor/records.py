@@ -67,6 +67,18 @@ class Snapshot:
     evaluated_at: datetime | None = None
     """When the snapshot was last matched against advisories."""
 
+    @property
+    def policy(self) -> tuple[str, bool] | None:
+        """(policy name, passed) from the stored verdict, else from the summary; None when none ran."""
+        for source in (self.verdict, self.verdict_summary):
+            if source is None:
+                continue
+            name = source.get("policy")
+            passed = source.get("passed")
+            if isinstance(name, str) and isinstance(passed, bool):
+                return name, passed
+        return None
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class StoredComponent:

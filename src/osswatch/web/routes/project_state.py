@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, ValidationError
 
-from osswatch.monitor.project_state import ComponentState, component_states, latest_snapshot
+from osswatch.monitor.project_state import latest_snapshot
+from osswatch.monitor.records import StoredComponent
 from osswatch.web.auth import PortfolioDep, Viewer
 from osswatch.web.params import RecordId
 
@@ -156,7 +157,7 @@ def project_health(project_id: RecordId, key: Viewer, portfolio: PortfolioDep) -
         snapshot_id=latest.id,
         evaluated_at=latest.evaluated_at,
         summary=stored(HealthSummaryOut, latest.health, "health summary"),
-        components=[_component(c) for c in component_states(portfolio, key.team_id, latest.id)],
+        components=[_component(c) for c in portfolio.components(key.team_id, latest.id)],
     )
 
 
@@ -173,9 +174,8 @@ def project_verdict(project_id: RecordId, key: Viewer, portfolio: PortfolioDep) 
     )
 
 
-def _component(state: ComponentState) -> ComponentHealthOut:
-    component = state.component
-    health = stored(HealthOut, state.health, "component health")
+def _component(component: StoredComponent) -> ComponentHealthOut:
+    health = stored(HealthOut, component.health, "component health")
     return ComponentHealthOut(
         ecosystem=component.ecosystem,
         name=component.name,

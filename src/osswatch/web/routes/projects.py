@@ -8,8 +8,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from osswatch.monitor.overview import by_severity
-from osswatch.monitor.project_state import SnapshotState, latest_snapshot, open_severities
-from osswatch.monitor.records import Project
+from osswatch.monitor.project_state import latest_snapshot, open_severities
+from osswatch.monitor.records import Project, Snapshot
 from osswatch.web.auth import Editor, PortfolioDep, Viewer
 from osswatch.web.params import RecordId, Text
 from osswatch.web.routes.project_state import HealthSummaryOut, stored
@@ -104,7 +104,7 @@ def get_project(project_id: RecordId, key: Viewer, portfolio: PortfolioDep) -> P
     return ProjectDetail(**project.model_dump(), latest=summary)
 
 
-def _latest(snapshot: SnapshotState, open_findings: dict[str, int]) -> LatestSnapshot:
+def _latest(snapshot: Snapshot, open_findings: dict[str, int]) -> LatestSnapshot:
     policy = snapshot.policy
     return LatestSnapshot(
         snapshot_id=snapshot.id,

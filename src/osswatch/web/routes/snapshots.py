@@ -10,8 +10,9 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from osswatch.monitor.jobs import upload_job
-from osswatch.monitor.project_state import SnapshotState, snapshot_history
+from osswatch.monitor.project_state import snapshot_history
 from osswatch.monitor.queue import JobQueue
+from osswatch.monitor.records import Snapshot
 from osswatch.monitor.uploads import record_upload
 from osswatch.web.auth import Editor, PortfolioDep, Viewer
 from osswatch.web.params import Limit, Offset, RecordId
@@ -68,7 +69,7 @@ def list_snapshots(
     return SnapshotHistory(total=total, limit=limit, offset=offset, snapshots=[_summary(s) for s in page])
 
 
-def _summary(snapshot: SnapshotState) -> SnapshotSummary:
+def _summary(snapshot: Snapshot) -> SnapshotSummary:
     counts = snapshot.verdict_summary
     severity = counts.get("severity")
     policy = snapshot.policy
