@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from osswatch.advisories.osv_record import record_keys
+from osswatch.advisories.osv_record import RecordKeys, record_keys
 from osswatch.advisories.store import StoredRecord, StoreWriter, digest
 from osswatch.errors import AdvisoryError
 
@@ -57,7 +57,28 @@ def parse_record(name: str, data: bytes, *, origin: str, source: str = "") -> St
         return BadRecord(origin=origin, reason=f"{origin}: invalid JSON: {e}")
     except AdvisoryError as e:
         return BadRecord(origin=origin, reason=str(e))
+    problem = unstorable(keys)
+    if problem is not None:
+        return BadRecord(origin=origin, reason=f"{origin}: {problem}")
     return StoredRecord(advisory=keys, raw=data, source=source)
+
+
+def unstorable(keys: RecordKeys) -> str | None:
+    """Why a key column could not hold one of the record's strings, or None when all fit.
+
+    Ids, aliases and package names go into text columns: a NUL (refused by PostgreSQL) or a lone
+    surrogate (not encodable as UTF-8) in one would abort the whole sync's transaction, so such a record
+    is skipped and named like any other bad record.
+    """
+    texts = [keys.id, *keys.aliases, *(part for p in keys.packages for part in (p.ecosystem, p.name))]
+    for text in texts:
+        if "\x00" in text:
+            return f"{text!r} contains a NUL character"
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as e:
+            return f"{text!r} is not valid Unicode ({e.reason})"
+    return None
 
 
 class Ingest:
@@ -162,4 +183,4 @@ class Ingest:
         )
 
 
-__all__ = ["BATCH", "BadRecord", "Ingest", "SyncSummary", "parse_record"]
+__all__ = ["BATCH", "BadRecord", "Ingest", "SyncSummary", "parse_record", "unstorable"]

@@ -77,10 +77,10 @@ def parse_advisory(raw: object, *, origin: str) -> Advisory:
 def record_keys(raw: object, *, origin: str) -> RecordKeys:
     """What the store indexes of an OSV record, validated as `parse_advisory` does (same errors)."""
     if not _well_formed(raw):
-        return _storable(_keys(_checked(raw, origin=origin)), origin)
+        return _keys(_checked(raw, origin=origin))
     named = [entry for entry in raw.get("affected") or () if "package" in entry]
     packages = tuple(_package(entry["package"]) for entry in named)
-    keys = RecordKeys(
+    return RecordKeys(
         id=AdvisoryId(raw["id"]),
         modified=parse_time(raw["modified"]),
         withdrawn=_opt_time(raw.get("withdrawn")),
@@ -90,25 +90,6 @@ def record_keys(raw: object, *, origin: str) -> RecordKeys:
             packed_raw(package.ecosystem, entry) for package, entry in zip(packages, named, strict=True)
         ),
     )
-    return _storable(keys, origin)
-
-
-def _storable(keys: RecordKeys, origin: str) -> RecordKeys:
-    """`keys`, or AdvisoryError when a key column could not hold one of its strings.
-
-    Ids, aliases and package names go into text columns: a NUL (refused by PostgreSQL) or a lone
-    surrogate (not encodable as UTF-8) in one would abort the whole sync's transaction, so such a record
-    is refused here, named, and skipped like any other bad record.
-    """
-    texts = [keys.id, *keys.aliases, *(part for p in keys.packages for part in (p.ecosystem, p.name))]
-    for text in texts:
-        if "\x00" in text:
-            raise AdvisoryError(f"{origin}: {text!r} contains a NUL character")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as e:
-            raise AdvisoryError(f"{origin}: {text!r} is not valid Unicode ({e.reason})") from e
-    return keys
 
 
 def keys_of(parsed: Advisory | RecordKeys) -> RecordKeys:
