@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.live_server import free_port, wait_ready
 from tests.web.conftest import import_pypi
 
 
@@ -37,13 +36,6 @@ def osswatch(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         env=_env(**env),
         timeout=300,
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -68,14 +60,14 @@ def server(database_url: str, shared_data: Path) -> Iterator[Server]:
     import_pypi(database_url, shared_data)
     created = osswatch("admin", "create-team", "acme", "--database-url", database_url)
     assert created.returncode == 0, created.stderr
-    port = _free_port()
+    port = free_port()
     args = ["serve", "--host", "127.0.0.1", "--port", str(port), "--database-url", database_url]
     process = subprocess.Popen(
         [sys.executable, "-m", "osswatch", *args], env=_env(), stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(url, process)
+        wait_ready(url, process)
         yield Server(
             url=url,
             database_url=database_url,
@@ -85,19 +77,6 @@ def server(database_url: str, shared_data: Path) -> Iterator[Server]:
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120  # a loaded CI machine can take a while to import the app
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server exited"
-        try:
-            if httpx.get(f"{url}/readyz").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail("the server did not become ready in 120 s")
 
 
 def test_upload_from_ci(server: Server, lockfile: Path, vulnerable_lockfile: Path) -> None:
@@ -167,7 +146,7 @@ def test_client_errors_exit_2(server: Server, lockfile: Path, tmp_path: Path) ->
 
 
 def test_unreachable_server_exits_3(lockfile: Path) -> None:
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     done = osswatch(
         "project", "upload", "--server", url, "--key", "k", "--project", "x", "--timeout", "5", str(lockfile)
     )

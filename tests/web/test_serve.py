@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.live_server import free_port, wait_ready
 from tests.web.conftest import import_pypi
 
 
@@ -36,41 +35,22 @@ def _admin(*args: str) -> str:
     return done.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def server(database_url: str) -> Iterator[str]:
     """`serve` running on a random port of 127.0.0.1 over the database; its base URL."""
-    port = _free_port()
+    port = free_port()
     code = "import typer; from osswatch.cli.serve_cmd import serve; typer.run(serve)"
     args = ["--host", "127.0.0.1", "--port", str(port), "--database-url", database_url]
     process = subprocess.Popen([sys.executable, "-c", code, *args], env=_cli_env(), stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(base, process)
+        wait_ready(base, process)
         yield base
     finally:
         process.terminate()
         process.wait(timeout=30)
         assert process.stderr is not None
         process.stderr.close()
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server exited"
-        try:
-            if httpx.get(f"{base}/readyz").status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    pytest.fail("the server did not become ready in 120 s")
 
 
 def test_upload_over_real_http(server: str, database_url: str, shared_data: Path) -> None:

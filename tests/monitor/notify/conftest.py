@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from osswatch.monitor.notify.channels import SmtpSettings
 from osswatch.monitor.notify.targets import TargetPolicy
+from tests.live_server import free_port
 
 LOOPBACK = TargetPolicy(
     allowed_networks=(ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
@@ -121,14 +121,6 @@ class MailServer:
 
     mailbox: Mailbox
     settings: SmtpSettings
-
-
-def free_port() -> int:
-    """A port of 127.0.0.1 that nothing listens on (at the time of asking)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ from osswatch.monitor.notify.channels import (
     signature,
 )
 from osswatch.monitor.notify.targets import TargetPolicy
-from tests.monitor.notify.conftest import LOOPBACK, MailServer, Receiver, free_port
+from tests.live_server import free_port
+from tests.monitor.notify.conftest import LOOPBACK, MailServer, Receiver
 
 AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 PAYLOAD = {"event": "new_finding", "summary": "ünïcode ✓", "finding": {"id": 7}}

@@ -10,10 +10,8 @@ must show a rendered page (many distinct colours).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ import pytest
 from osswatch.catalog.load import example_catalog
 from osswatch.catalog.store import CatalogStore
 from osswatch.monitor.portfolio import Portfolio
+from tests.live_server import free_port, wait_ready
 from tests.web.conftest import Keys, auth, import_pypi, make_keys
 from tests.web.dashboard.conftest import Built, build_portfolio
 from tests.web.dashboard.png import distinct_colours
@@ -48,25 +47,6 @@ class Server:
     built: Built
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server exited"
-        try:
-            if httpx.get(f"{base}/readyz").status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    pytest.fail("the server did not become ready in 60 s")
-
-
 def _import_example_catalog(url: str) -> None:
     portfolio = Portfolio.open(url)
     try:
@@ -79,7 +59,7 @@ def _import_example_catalog(url: str) -> None:
 def server(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[Server]:
     """`osswatch serve` on a random port of 127.0.0.1 over a SQLite file with the real portfolio."""
     url = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'osswatch.db'}"
-    port = _free_port()
+    port = free_port()
     code = "import typer; from osswatch.cli.serve_cmd import serve; typer.run(serve)"
     env = {k: v for k, v in os.environ.items() if not k.startswith("OSSWATCH_")} | {
         "OSSWATCH_CONFIG": os.devnull
@@ -88,7 +68,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Itera
     process = subprocess.Popen([sys.executable, "-c", code, *args], env=env, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(base, process)
+        wait_ready(base, process)
         keys = make_keys(url)
         import_pypi(url, shared_data)
         _import_example_catalog(url)
