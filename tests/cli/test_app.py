@@ -144,3 +144,18 @@ def test_broken_config_file_is_an_input_error(tmp_path: Path) -> None:
     result = run_cli("inventory", str(tmp_path), env={"OSSWATCH_CONFIG": str(config_file)})
     assert result.returncode == 2
     assert f"{config_file}: invalid TOML in config file" in result.stderr
+
+
+def test_a_command_whose_extra_is_not_installed_says_which_extra(tmp_path: Path) -> None:
+    # `None` in sys.modules makes `import uvicorn` fail as it does where the server extra is not installed.
+    code = (
+        "import sys; sys.modules['uvicorn'] = None; from osswatch.cli.app import main; "
+        f"main(['serve', '--port', '0', '--database-url', 'sqlite:///{tmp_path / 'db.sqlite'}'])"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OSSWATCH_")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 2, result.stderr
+    assert "needs the `server` extra (the uvicorn module is missing)" in result.stderr
+    assert "pip install 'osswatch[server]'" in result.stderr

@@ -36,6 +36,22 @@ EXIT_POLICY_FAILED = 1
 EXIT_INPUT_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
 
+SERVER_EXTRA_MODULES = frozenset(
+    {
+        "dramatiq",
+        "fastapi",
+        "jinja2",
+        "matplotlib",
+        "multipart",
+        "psycopg",
+        "redis",
+        "starlette",
+        "uvicorn",
+        "weasyprint",
+    }
+)
+"""Top-level modules of the `server` extra: a command that needs one says which extra to install."""
+
 app = typer.Typer(
     name="osswatch",
     help=(
@@ -128,6 +144,12 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except Exception as e:  # the last line of defence maps any bug to exit 3
         if _state["debug"]:
             raise
+        if isinstance(e, ModuleNotFoundError) and (e.name or "").split(".")[0] in SERVER_EXTRA_MODULES:
+            print_error(
+                f"this command needs the `server` extra (the {e.name} module is missing): "
+                "pip install 'osswatch[server]'"
+            )
+            sys.exit(EXIT_INPUT_ERROR)
         print_error(f"internal error: {type(e).__name__}: {e} (run with --debug for details)")
         sys.exit(EXIT_INTERNAL_ERROR)
     sys.exit(EXIT_OK)
