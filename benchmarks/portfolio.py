@@ -1,11 +1,14 @@
 """Portfolio jobs at scale: ingest throughput on 1 and 2 workers, and re-evaluation after a sync.
 
 Run: `.venv/bin/python benchmarks/portfolio.py [--projects 1000] [--components 200]
-[--database-url postgresql+psycopg://…] [--queue-url redis://127.0.0.1:6379/0]`.
+[--advisory-share 1.0] [--vulnerable-share 0.33] [--database-url postgresql+psycopg://…]
+[--queue-url redis://127.0.0.1:6379/0]`.
 
 The portfolio is synthetic but matched for real: each project is a `requirements.txt` of `--components`
-PyPI packages drawn from the names in the real PyPI OSV export (`../shared/data/osv/PyPI`), a third of
-them pinned to a version an advisory lists. The advisories come through a `file://` mirror made from that
+PyPI packages: `--advisory-share` of them drawn from the names in the real PyPI OSV export
+(`../shared/data/osv/PyPI`; by default all of them, the dense worst case), `--vulnerable-share` of those
+pinned to a version an advisory lists (default a third), the rest names no advisory knows. The
+advisories come through a `file://` mirror made from that
 export with the `--changed` most recently modified advisories held back; the projects are uploaded as
 `ingest_snapshot` jobs to real `osswatch worker` processes over Redis — the first half with one worker, the
 second with two. Then
@@ -80,13 +83,27 @@ def _is_pep440(version: str) -> bool:
     return True
 
 
-def requirements(rng: random.Random, pool: dict[str, list[str]], count: int) -> bytes:
-    """A requirements.txt of `count` distinct packages, a third pinned to a listed (vulnerable) version."""
+def requirements(
+    rng: random.Random,
+    pool: dict[str, list[str]],
+    count: int,
+    *,
+    advisory_share: float = 1.0,
+    vulnerable_share: float = 1 / 3,
+) -> bytes:
+    """A requirements.txt of `count` distinct packages.
+
+    `advisory_share` of them are packages some advisory names (the rest are names no advisory knows), and
+    `vulnerable_share` of those are pinned to a version an advisory lists.
+    """
+    named = min(round(count * advisory_share), len(pool))
     lines = []
-    for name in rng.sample(sorted(pool), min(count, len(pool))):
+    for name in rng.sample(sorted(pool), named):
         versions = pool[name]
-        version = rng.choice(versions) if versions and rng.random() < 1 / 3 else f"{rng.randint(50, 99)}.0.0"
+        vulnerable = versions and rng.random() < vulnerable_share
+        version = rng.choice(versions) if vulnerable else f"{rng.randint(50, 99)}.0.0"
         lines.append(f"{name}=={version}")
+    lines.extend(f"quiet-package-{rng.randrange(1_000_000)}-{n}==1.0.0" for n in range(count - named))
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -151,6 +168,19 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=1000)
     parser.add_argument("--components", type=int, default=200)
     parser.add_argument("--changed", type=int, default=100)
+    parser.add_argument(
+        "--advisory-share",
+        type=float,
+        default=1.0,
+        help="share of each project's packages that some advisory names (1.0: the dense worst case; the "
+        "real acapy poetry.lock has 18 of 106, about 0.17)",
+    )
+    parser.add_argument(
+        "--vulnerable-share",
+        type=float,
+        default=1 / 3,
+        help="share of those pinned to a version an advisory lists (the real lockfiles: 3 of 121)",
+    )
     parser.add_argument("--database-url")
     parser.add_argument("--queue-url", default="redis://127.0.0.1:6379/0")
     args = parser.parse_args()
@@ -204,7 +234,13 @@ def run(
         (
             team.id,
             portfolio.create_project(team.id, f"p{n}", now=now).id,
-            requirements(rng, pool, args.components),
+            requirements(
+                rng,
+                pool,
+                args.components,
+                advisory_share=args.advisory_share,
+                vulnerable_share=args.vulnerable_share,
+            ),
         )
         for n in range(args.projects)
     ]
@@ -227,9 +263,10 @@ def run(
     finally:
         stop_workers(workers)
     projects = len(result.get("projects", []))
+    touched = len(result.get("touched", []))
     print(
-        f"sync of {args.changed} changed advisories → {projects} of {args.projects} projects re-evaluated "
-        f"on 2 workers: {seconds:.2f} s (target < 5 s)"
+        f"sync of {args.changed} changed advisories → {touched} of {args.projects} projects touched, "
+        f"{projects} re-evaluated, on 2 workers: {seconds:.2f} s (target < 5 s)"
     )
 
 

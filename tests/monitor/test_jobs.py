@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from osswatch.advisories.match import match_component
 from osswatch.advisories.osv_record import parse_advisory
 from osswatch.model import Component, EcosystemName, Inventory, Location, Purl
 from osswatch.monitor.analysis import record_inventory
@@ -141,6 +142,43 @@ def test_a_sync_reevaluates_only_the_projects_its_changes_touch(
     assert _evaluated_at(portfolio, uses_numpy) == numpy_at
 
 
+def test_a_sync_skips_touched_projects_whose_findings_it_does_not_change(
+    portfolio: Portfolio, osv_mirror: OsvMirror, shared_data: Path, vulnerable_result: ScanResult
+) -> None:
+    records = _real_records(shared_data)
+    numpy = next(c for c in vulnerable_result.inventory.components if c.name == "numpy")
+    advisories = {i: parse_advisory(json.loads(data), origin=i) for i, data in records.items()}
+    # A real numpy advisory that does not affect the pinned numpy: the project is touched, not changed.
+    held = next(
+        i
+        for i in sorted(advisories)
+        if any(a.package.name == "numpy" for a in advisories[i].affected)
+        and not match_component(numpy, [advisories[i]])
+    )
+    _publish(osv_mirror, {i: data for i, data in records.items() if i != held})
+    queue = InProcessQueue(_context(portfolio, osv_mirror.url))
+    queue.submit(sync_job(["PyPI"], key="first"))
+    now = datetime.now(UTC)
+    team = portfolio.create_team("t", now=now)
+    project_id = portfolio.create_project(team.id, "a", now=now).id
+    context = _context(portfolio, osv_mirror.url)
+    record_inventory(
+        portfolio, context.analyser, project_id=project_id, inventory=vulnerable_result.inventory, now=now
+    )
+    before = _evaluated_at(portfolio, project_id)
+    open_before = _open_ids(portfolio, project_id)
+
+    _publish(osv_mirror, records)
+    done = queue.submit(sync_job(["PyPI"], key="second"))
+    assert done.result is not None
+    assert done.result["synced"]["PyPI"]["added"] == 1
+    assert done.result["touched"] == [project_id]
+    assert done.result["projects"] == []
+    assert done.result["jobs"] == []
+    assert _evaluated_at(portfolio, project_id) == before
+    assert _open_ids(portfolio, project_id) == open_before
+
+
 def test_a_sync_without_changes_evaluates_nothing(
     portfolio: Portfolio, osv_mirror: OsvMirror, shared_data: Path
 ) -> None:
@@ -151,6 +189,7 @@ def test_a_sync_without_changes_evaluates_nothing(
         "synced": {
             "PyPI": {"mode": "full", "added": 50, "changed": 0, "withdrawn": 0, "removed": 0, "skipped": 0}
         },
+        "touched": [],
         "projects": [],
         "jobs": [],
     }

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, extract, func, select
 
 from osswatch.ecosystems.identity import purl_for
-from osswatch.model import Finding
+from osswatch.model import Component, Finding
 from osswatch.monitor.portfolio import Portfolio, UnknownRecord, maybe_utc, to_utc
 from osswatch.store.portfolio_tables import findings, projects
 
@@ -64,7 +64,11 @@ class Plan:
 
 def component_purl(finding: Finding) -> str:
     """The purl of the finding's component, built from its identity when the file gave none."""
-    component = finding.component
+    return stored_purl(finding.component)
+
+
+def stored_purl(component: Component) -> str:
+    """The purl a component's findings are stored under: its own, or one built from its identity."""
     if component.purl:
         return component.purl
     ecosystem = component.ecosystem or ""
@@ -195,5 +199,6 @@ __all__ = [
     "plan_changes",
     "seconds_between",
     "stored_finding",
+    "stored_purl",
     "time_to_remediate",
 ]

@@ -9,8 +9,9 @@ Kinds (`JobKind`):
   tenfold, so the 20 MiB upload limit means a few MiB in the row. Redis messages stay tiny (the key
   only). The content is dropped from the row once the job is done.
 - `sync_advisories`: sync ecosystems from the OSV mirror, then re-evaluate only the projects the written
-  and removed advisory ids touch (`advisory_changes.projects_touched`), as `reevaluate` jobs of `BATCH`
-  projects each, so several workers share them.
+  and removed advisory ids touch (`advisory_changes.projects_touched`) and whose findings they change
+  (`advisory_changes.projects_with_changed_findings`), as `reevaluate` jobs of `BATCH` projects each, so
+  several workers share them.
 - `refresh_health`: judge projects again with fresh registry data (`reevaluate(refresh_health=True)`),
   every project (fanned out in batches) or the listed ones.
 - `reevaluate`: judge the listed projects' latest snapshots again (new matches, no network).
@@ -231,7 +232,7 @@ def _sync(
     from osswatch.advisories.sources import Mirror
     from osswatch.advisories.store import AdvisoryStore
     from osswatch.advisories.sync import sync_ecosystem
-    from osswatch.monitor.advisory_changes import projects_touched
+    from osswatch.monitor.advisory_changes import projects_touched, projects_with_changed_findings
 
     store = AdvisoryStore(context.portfolio.engine)
     names: list[str] = list(record.payload.get("ecosystems") or ())
@@ -240,6 +241,7 @@ def _sync(
     progress = dict(record.result or {})
     synced: dict[str, Any] = dict(progress.get("synced", {}))
     targets: set[int] = set(progress.get("projects", ()))
+    touched: set[int] = set(progress.get("touched", ()))
     with Mirror(context.osv_url) as mirror:
         for name in names:
             summary = sync_ecosystem(store, mirror, name)
@@ -247,12 +249,18 @@ def _sync(
             counts |= {"withdrawn": summary.withdrawn, "removed": summary.removed, "skipped": summary.skipped}
             synced[name] = counts
             written, removed = summary.written_ids, summary.removed_ids
-            targets |= projects_touched(context.portfolio, store, written=written, removed=removed)
-            record_progress(context.portfolio, record.key, {"synced": synced, "projects": sorted(targets)})
+            reached = projects_touched(context.portfolio, store, written=written, removed=removed)
+            touched |= reached
+            targets |= projects_with_changed_findings(
+                context.portfolio, store, reached, written=written, removed=removed
+            )
+            state = {"synced": synced, "touched": sorted(touched), "projects": sorted(targets)}
+            record_progress(context.portfolio, record.key, state)
     follow_ups = [reevaluate_job(ids, key=f"{record.key}:{n}") for n, ids in _batches(targets, context.batch)]
     for job in follow_ups:
         submit(job)
-    return {"synced": synced, "projects": sorted(targets), "jobs": [job.key for job in follow_ups]}, None
+    result = {"synced": synced, "touched": sorted(touched), "projects": sorted(targets)}
+    return {**result, "jobs": [job.key for job in follow_ups]}, None
 
 
 def _refresh(
