@@ -26,10 +26,8 @@ from osswatch.monitor.analysis import (
     record_inventory,
     reevaluate,
     snapshot_inventory,
-    stored_component,
 )
 from osswatch.monitor.findings import findings_of
-from osswatch.monitor.ingest import component_row
 from osswatch.monitor.portfolio import Portfolio, UnknownRecord
 from osswatch.policy.rules import baseline
 from osswatch.report.json_document import verdict_json
@@ -195,15 +193,6 @@ def test_health_is_stored_and_reused_unless_refreshed(
     assert {c.health["libyear"] for c in portfolio.components(team_id, snapshot.id) if c.health} == {0.5}
 
 
-def test_a_stored_component_reads_back_as_the_same_package(lock_inventory: Inventory) -> None:
-    for component in lock_inventory.components:
-        back = stored_component(component_row(component))
-        assert back.package == component.package
-        assert back.version == component.version
-        assert back.purl == component.purl
-        assert (back.scope, back.is_direct) == (component.scope, component.is_direct)
-
-
 def test_the_stored_inventory_of_a_snapshot_is_the_uploaded_one(
     portfolio: Portfolio, store_of: AdvisoryStore, lock_inventory: Inventory
 ) -> None:
@@ -213,9 +202,8 @@ def test_the_stored_inventory_of_a_snapshot_is_the_uploaded_one(
         portfolio, analyser, project_id=project_id, inventory=lock_inventory, now=T0
     )
     inventory, health = snapshot_inventory(portfolio, outcome.snapshot_id)
-    assert [(c.package, c.version) for c in inventory.components] == [
-        (c.package, c.version) for c in lock_inventory.components
-    ]
+    assert inventory.components == lock_inventory.components
+    assert inventory.sources == lock_inventory.sources
     assert health == {}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from packageurl import PackageURL
 
@@ -132,6 +133,7 @@ class PurlIdentity:
     version: str | None
 
 
+@lru_cache(maxsize=65536)  # a portfolio re-reads the same purls in every project that uses them
 def parse_purl(purl: str) -> PurlIdentity:
     """Split a purl into ecosystem, OSV-style name and version; raises ValueError when malformed."""
     parsed = PackageURL.from_string(purl)

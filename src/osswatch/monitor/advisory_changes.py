@@ -34,6 +34,7 @@ from osswatch.model import Advisory, AdvisoryId, Component
 from osswatch.monitor.affected import projects_affected_by
 from osswatch.monitor.findings import FindingKey, finding_key, stored_purl
 from osswatch.monitor.portfolio import Portfolio
+from osswatch.monitor.stored_inventory import stored_component
 from osswatch.store.portfolio_tables import findings, snapshot_components, snapshots
 
 _State = tuple[object, ...]
@@ -60,8 +61,6 @@ def projects_with_changed_findings(
     removed: Collection[str],
 ) -> set[int]:
     """Of the `touched` projects, those whose findings the written and removed advisories change."""
-    from osswatch.monitor.analysis import stored_component
-
     must = projects_with_open_findings(portfolio, [*written, *removed]) & set(touched)
     rest = sorted(set(touched) - must)
     packages = _packages(store.advisories(AdvisoryId(i) for i in written).values())

@@ -21,9 +21,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
-from osswatch.ecosystems.identity import base_ecosystem, normalize_name
-from osswatch.health.base import Health, health_json
-from osswatch.model import Component, Finding, Level
+from osswatch.health.base import health_json
+from osswatch.model import Finding, Level
 from osswatch.monitor.findings import (
     FindingKey,
     Plan,
@@ -33,6 +32,7 @@ from osswatch.monitor.findings import (
     stored_finding,
 )
 from osswatch.monitor.portfolio import Portfolio, UnknownRecord, check_lengths, to_utc
+from osswatch.monitor.stored_inventory import component_row, sources_json
 from osswatch.scan import ScanResult
 from osswatch.store.portfolio_tables import findings, projects, snapshot_components, snapshots
 
@@ -67,10 +67,12 @@ def ingest(
     now: datetime,
     *,
     snapshot_id: int | None = None,
+    store_health: bool = True,
 ) -> IngestOutcome:
     """Store `result` as the newest snapshot of the project and update its findings, in one transaction.
 
-    With `snapshot_id` (re-evaluation), `result` is a new evaluation of that existing snapshot instead.
+    With `snapshot_id` (re-evaluation), `result` is a new evaluation of that existing snapshot instead; its
+    health is written only with `store_health` (a re-evaluation that reused the stored health leaves it).
     """
     now = to_utc(now)
     scanned = scanned_findings(result.findings)
@@ -81,7 +83,7 @@ def ingest(
         if snapshot_id is None:
             snapshot_id, is_new = _store_snapshot(connection, project_id, result, now)
         else:
-            _store_evaluation(connection, project_id, snapshot_id, result, now)
+            _store_evaluation(connection, project_id, snapshot_id, result, now, store_health=store_health)
             is_new = False
         stored = _stored_keys(connection, project_id)
         plan = plan_changes(stored, scanned)
@@ -151,6 +153,7 @@ def _store_snapshot(
             uploaded_at=now,
             source_kind=",".join(kinds) or "none",
             component_count=len(components),
+            sources=sources_json(result.inventory.sources),
             verdict_summary=summary,
             digest=digest,
             **evaluation_columns(result, now),
@@ -165,12 +168,20 @@ def _store_snapshot(
 
 
 def _store_evaluation(
-    connection: Connection, project_id: int, snapshot_id: int, result: ScanResult, now: datetime
+    connection: Connection,
+    project_id: int,
+    snapshot_id: int,
+    result: ScanResult,
+    now: datetime,
+    *,
+    store_health: bool,
 ) -> None:
-    """A new verdict (and health, when assessed) for an existing snapshot of the project."""
-    values: dict[str, Any] = {"verdict_summary": verdict_summary(result), **evaluation_columns(result, now)}
-    if not result.health:
-        del values["health"]  # re-matching alone keeps the stored health
+    """A new verdict (and health, when assessed anew) for an existing snapshot of the project."""
+    store_health = store_health and bool(result.health)
+    values: dict[str, Any] = {
+        "verdict_summary": verdict_summary(result),
+        **evaluation_columns(result, now, with_health=store_health),
+    }
     changed = connection.execute(
         update(snapshots)
         .where(snapshots.c.id == snapshot_id, snapshots.c.project_id == project_id)
@@ -178,7 +189,7 @@ def _store_evaluation(
     ).rowcount
     if changed != 1:
         raise UnknownRecord(f"no snapshot {snapshot_id} of project {project_id}")
-    if result.health:
+    if store_health:
         by_purl = {c.purl: health_json(h) for c, h in result.health.items() if c.purl}
         rows = connection.execute(
             select(snapshot_components.c.id, snapshot_components.c.purl).where(
@@ -195,22 +206,23 @@ def _store_evaluation(
             )
 
 
-def evaluation_columns(result: ScanResult, now: datetime) -> dict[str, Any]:
-    """The snapshot columns one evaluation fills: health summary, full verdict, when."""
+def evaluation_columns(result: ScanResult, now: datetime, *, with_health: bool = True) -> dict[str, Any]:
+    """The snapshot columns one evaluation fills: health summary (unless not `with_health`), verdict, when."""
     from osswatch.report.json_document import verdict_json
 
-    health: dict[str, Any] | None = None
-    if result.health:
-        from osswatch.health.assess import ComponentHealth
-        from osswatch.health.summary import summarize, summary_json
-
-        pairs = [ComponentHealth(component=c, health=h) for c, h in result.health.items()]
-        health = summary_json(summarize(pairs))
-    return {
-        "health": health,
+    columns: dict[str, Any] = {
         "verdict": None if result.verdict is None else verdict_json(result.verdict),
         "evaluated_at": now,
     }
+    if with_health:
+        columns["health"] = None
+        if result.health:
+            from osswatch.health.assess import ComponentHealth
+            from osswatch.health.summary import summarize, summary_json
+
+            pairs = [ComponentHealth(component=c, health=h) for c, h in result.health.items()]
+            columns["health"] = summary_json(summarize(pairs))
+    return columns
 
 
 def _passed(summary: Mapping[str, Any] | None) -> bool | None:
@@ -226,21 +238,6 @@ def _latest_snapshot(connection: Connection, project_id: int) -> Row[Any, Any, A
         .limit(1)
     )
     return connection.execute(query).one_or_none()
-
-
-def component_row(component: Component, health: Health | None = None) -> dict[str, Any]:
-    """A component as stored: under its base OSV ecosystem and normalized name, as advisories index it."""
-    ecosystem = base_ecosystem(component.ecosystem) if component.ecosystem else None
-    return {
-        "ecosystem": ecosystem,
-        "name": normalize_name(ecosystem, component.name) if ecosystem else component.name,
-        "version": component.version,
-        "purl": component.purl,
-        "scope": component.scope.value,
-        "direct": component.is_direct,
-        "source_path": component.location.path,
-        "health": None if health is None else health_json(health),
-    }
 
 
 def verdict_summary(result: ScanResult) -> dict[str, Any]:
@@ -310,4 +307,4 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + _CHUNK]
 
 
-__all__ = ["IngestOutcome", "component_row", "ingest", "scanned_findings", "verdict_summary"]
+__all__ = ["IngestOutcome", "ingest", "scanned_findings", "verdict_summary"]

@@ -12,7 +12,7 @@ Kinds (`JobKind`):
   and removed advisory ids touch (`advisory_changes.projects_touched`) and whose findings they change
   (`advisory_changes.projects_with_changed_findings`), as `reevaluate` jobs of `BATCH` projects each, so
   several workers share them.
-- `refresh_health`: judge projects again with fresh registry data (`reevaluate(refresh_health=True)`),
+- `refresh_health`: judge projects again with fresh registry data (`reevaluate_all(refresh_health=True)`),
   every project (fanned out in batches) or the listed ones.
 - `reevaluate`: judge the listed projects' latest snapshots again (new matches, no network).
 - `deliver_notifications`: plan `waiver_expired` for accepted risks past their expiry, then send every
@@ -40,7 +40,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from osswatch.errors import InputError
-from osswatch.monitor.analysis import Analyser, reevaluate, server_analyser
+from osswatch.monitor.analysis import Analyser, reevaluate_all, server_analyser
 from osswatch.monitor.ingest import IngestOutcome
 from osswatch.monitor.job_records import (
     JobRecord,
@@ -49,7 +49,7 @@ from osswatch.monitor.job_records import (
     record_progress,
     start_job,
 )
-from osswatch.monitor.portfolio import Portfolio, UnknownRecord
+from osswatch.monitor.portfolio import Portfolio
 from osswatch.store.portfolio_tables import projects
 
 _log = logging.getLogger(__name__)
@@ -300,16 +300,14 @@ def _deliver(
 def _judge_again(
     portfolio: Portfolio, analyser: Analyser, project_ids: Sequence[int], *, refresh_health: bool
 ) -> dict[str, Any]:
-    """Re-evaluate each project; counts of what changed, and which projects were gone or empty."""
+    """Re-evaluate the projects as one batch; counts of what changed, and the projects gone or empty."""
     totals = {"evaluated": 0, "new": 0, "reopened": 0, "fixed": 0, "verdict_changed": 0}
     skipped: list[int] = []
-    for project_id in project_ids:
-        now = _now()
-        try:
-            outcome = reevaluate(portfolio, analyser, project_id, now, refresh_health=refresh_health)
-        except UnknownRecord:
-            outcome = None  # deleted since the job was planned
-        if outcome is None:
+    now = _now()
+    for project_id, outcome in reevaluate_all(
+        portfolio, analyser, project_ids, now, refresh_health=refresh_health
+    ):
+        if outcome is None:  # no snapshot yet, or deleted since the job was planned
             skipped.append(project_id)
             continue
         after_evaluation(portfolio, project_id, outcome, now)

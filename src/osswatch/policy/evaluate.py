@@ -30,9 +30,13 @@ def evaluate(
     found: list[Violation] = []
     flagged: set[_Key] = set()
     ordered = [r for r in policy.rules if not r.is_fallback] + [r for r in policy.rules if r.is_fallback]
+    judging: dict[Target, list[Subject]] = {}  # every rule of a target judges the same subjects
     for rule in ordered:
-        for subject in subjects(rule.target, facts):
-            key = _key(rule.target, subject)
+        target = rule.target
+        if target not in judging:
+            judging[target] = list(subjects(target, facts))
+        for subject in judging[target]:
+            key = _key(target, subject)
             if rule.is_fallback and key in flagged:
                 continue
             if is_in_scope(rule.scope, subject, facts) and all(c.holds(subject, facts) for c in rule.when):

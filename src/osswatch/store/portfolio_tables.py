@@ -88,6 +88,7 @@ snapshots = Table(
     Column("health", JSON, nullable=True, doc="the health summary (libyears, stale share), when assessed"),
     Column("verdict", JSON, nullable=True, doc="the policy verdict with every rule's result"),
     Column("evaluated_at", DateTime(timezone=True), nullable=True, doc="when findings were last matched"),
+    Column("sources", JSON, nullable=True, doc="the files read, with their SBOM metadata"),
     Index("ix_snapshots_project", "project_id", "id"),
 )
 """One row per inventory uploaded for a project; the highest id is the project's latest."""
@@ -105,6 +106,7 @@ snapshot_components = Table(
     Column("direct", Boolean, nullable=True),
     Column("source_path", Text, nullable=False),
     Column("health", JSON, nullable=True, doc="the component's health document, when assessed"),
+    Column("detail", JSON, nullable=True, doc="the component as read (monitor.stored_inventory)"),
     Index("ix_snapshot_components_package", "ecosystem", "name", "snapshot_id"),
     Index("ix_snapshot_components_snapshot", "snapshot_id"),
 )

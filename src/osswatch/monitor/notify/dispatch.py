@@ -58,6 +58,8 @@ class _Project:
 
 def dispatch(portfolio: Portfolio, project_id: int, outcome: IngestOutcome, now: datetime) -> int:
     """Plan the deliveries the outcome of one ingest calls for; the number of deliveries newly planned."""
+    if not (outcome.new or outcome.reopened or outcome.fixed or outcome.is_verdict_changed):
+        return 0  # nothing any rule listens for: no transaction (a sync re-evaluates hundreds of projects)
     now = to_utc(now)
     with portfolio.writing() as connection:
         project = _project(connection, project_id)
