@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, or_, select, update
 
 from osswatch.health.base import health_json
 from osswatch.model import Finding, Level
@@ -88,10 +88,7 @@ def ingest(
         stored = _stored_keys(connection, project_id)
         plan = plan_changes(stored, scanned)
         _apply(connection, project_id=project_id, plan=plan, scanned=scanned, stored=stored, now=now)
-        after = {
-            row.id: stored_finding(row)
-            for row in connection.execute(select(findings).where(findings.c.project_id == project_id))
-        }
+        after = _changed_rows(connection, project_id, plan, now)
     new_keys = set(plan.new)
     return IngestOutcome(
         snapshot_id=snapshot_id,
@@ -102,6 +99,19 @@ def ingest(
         previous_passed=previous_passed,
         passed=None if result.verdict is None else result.verdict.is_passed,
     )
+
+
+def _changed_rows(
+    connection: Connection, project_id: int, plan: Plan, now: datetime
+) -> dict[int, StoredFinding]:
+    """The project's findings this ingest added, reopened or fixed (and any others first seen `now`)."""
+    # Not every finding of the project: a re-evaluation after a sync touches hundreds of projects.
+    touched = [*plan.reopened, *plan.fixed]
+    query = select(findings).where(findings.c.project_id == project_id)
+    if len(touched) <= _CHUNK:  # else: so many changed that reading them all is as good
+        new = findings.c.first_seen == now
+        query = query.where(or_(new, findings.c.id.in_(touched)) if touched else new)
+    return {row.id: stored_finding(row) for row in connection.execute(query)}
 
 
 def scanned_findings(items: Sequence[Finding]) -> dict[FindingKey, dict[str, Any]]:
