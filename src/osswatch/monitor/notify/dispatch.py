@@ -61,7 +61,9 @@ def dispatch(portfolio: Portfolio, project_id: int, outcome: IngestOutcome, now:
     if not (outcome.new or outcome.reopened or outcome.fixed or outcome.is_verdict_changed):
         return 0  # nothing any rule listens for: no transaction (a sync re-evaluates hundreds of projects)
     now = to_utc(now)
-    with portfolio.writing() as connection:
+    # Planned in a read, recorded in a write only when there is something to record: most projects' teams
+    # have no rule for most outcomes, and on SQLite every write transaction waits for the others.
+    with portfolio.reading() as connection:
         project = _project(connection, project_id)
         rules = _rules(connection, project, None)
         evaluated_at = _evaluated_at(connection, outcome.snapshot_id) or now
@@ -70,7 +72,10 @@ def dispatch(portfolio: Portfolio, project_id: int, outcome: IngestOutcome, now:
             for rule in rules
             for notice, key in _outcome_notices(rule, project, outcome, evaluated_at)
         ]
-        return _record(connection, rows)
+    if not rows:
+        return 0
+    with portfolio.writing() as connection:
+        return _record(connection, rows)  # keyed: a row planned twice is recorded once
 
 
 def _outcome_notices(
