@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from osswatch.advisories.base import Candidate, InMemoryAdvisories
+from osswatch.advisories.finding_form import FindingDetails
 from osswatch.advisories.match import is_affected, match_component, match_inventory, package_key
 from osswatch.model import (
     Advisory,
@@ -300,17 +303,25 @@ def test_aliases_merge_into_one_finding_with_every_source() -> None:
 
 
 class CountingSource:
-    """A real AdvisorySource over memory that also records what it was asked."""
+    """A real AdvisorySource over memory that also records what it was asked and what was read."""
 
     def __init__(self, advisories: Iterable[Advisory]) -> None:
         self.inner = InMemoryAdvisories(advisories)
         self.calls: list[set[Package]] = []
         self.records_asked: list[list[AdvisoryId]] = []
+        self.details_read: list[AdvisoryId] = []
 
     def candidates_for(self, packages: Iterable[Package]) -> Mapping[Package, Sequence[Candidate]]:
         asked = set(packages)
         self.calls.append(asked)
-        return self.inner.candidates_for(asked)
+        return {
+            package: [replace(c, details=partial(self._read, c)) for c in found]
+            for package, found in self.inner.candidates_for(asked).items()
+        }
+
+    def _read(self, candidate: Candidate) -> FindingDetails:
+        self.details_read.append(candidate.id)
+        return candidate.details()
 
     def advisories(self, ids: Iterable[AdvisoryId]) -> Mapping[AdvisoryId, Advisory]:
         asked = list(ids)
@@ -349,8 +360,9 @@ def test_match_inventory_looks_up_once_and_reuses_results() -> None:
         Package(ecosystem=EcosystemName("PyPI"), name="demo"),
         Package(ecosystem=EcosystemName("PyPI"), name="other"),
     }
-    # Whole records are asked for once, and only for the advisories that match.
-    assert source.records_asked == [["PYSEC-10", "PYSEC-11"]]
+    # No whole record is read: the details of the advisories that match, once per package version.
+    assert source.records_asked == []
+    assert sorted(source.details_read) == ["PYSEC-10", "PYSEC-11"]
     assert [(f.component.name, f.component.location.path, f.id) for f in findings] == [
         ("demo", "requirements.txt", "PYSEC-10"),
         ("DEMO", "requirements.txt", "PYSEC-10"),

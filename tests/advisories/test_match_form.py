@@ -12,10 +12,18 @@ import pytest
 from osswatch.advisories.base import InMemoryAdvisories
 from osswatch.advisories.local import import_path
 from osswatch.advisories.match import match_inventory
-from osswatch.advisories.match_form import joined, packed, packed_raw, unpacked
+from osswatch.advisories.match_form import (
+    MatchEntry,
+    MatchRange,
+    entry_of,
+    joined,
+    packed,
+    packed_raw,
+    unpacked,
+)
 from osswatch.advisories.osv_record import ecosystem_name, parse_advisory, record_keys
 from osswatch.advisories.store import AdvisoryStore, StoredRecord
-from osswatch.model import Advisory, Affected, Component, EcosystemName, Location, RangeType
+from osswatch.model import Advisory, Component, EcosystemName, Location
 
 ENTRY: dict[str, Any] = {
     "package": {"ecosystem": "pypi", "name": "Demo_Pkg", "purl": "pkg:pypi/demo-pkg"},
@@ -37,13 +45,16 @@ def _record(*entries: dict[str, Any]) -> dict[str, Any]:
 def test_it_keeps_package_ranges_but_git_and_versions() -> None:
     full = parse_advisory(_record(ENTRY), origin="t").affected[0]
     (entry,) = unpacked(joined([packed(full)]))
-    assert entry == Affected(
-        package=full.package,
-        ranges=tuple(r for r in full.ranges if r.type is not RangeType.GIT),
-        versions=full.versions,
+    assert entry == entry_of(full)
+    assert entry == MatchEntry(
+        "PyPI",  # spelled the OSV way, as the parsed record has it
+        "Demo_Pkg",
+        (
+            MatchRange("ECOSYSTEM", (("introduced", "1.0"), ("last_affected", "1.4"), ("limit", "*"))),
+            MatchRange("SEMVER", (("introduced", "0"), ("fixed", "2.0.1"))),
+        ),
+        ("1.0", "1.4"),
     )
-    assert [r.type for r in entry.ranges] == [RangeType.ECOSYSTEM, RangeType.SEMVER]
-    assert entry.package.ecosystem == "PyPI"  # spelled the OSV way, as the parsed record has it
 
 
 def test_the_raw_form_is_the_parsed_form() -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from osswatch.advisories.ranges import ZERO, compile_range
+from osswatch.advisories.ranges import ZERO, CompiledRange, compile_range
 from osswatch.model import Event, EventKind
 
 INTRODUCED, FIXED, LAST, LIMIT = (
@@ -19,6 +19,11 @@ INTRODUCED, FIXED, LAST, LIMIT = (
 
 def _events(*pairs: tuple[EventKind, str]) -> list[Event]:
     return [Event(kind=kind, version=version) for kind, version in pairs]
+
+
+def _compiled(events: list[Event]) -> CompiledRange:
+    """The range of `events` compiled as matching compiles one: `(kind, version)` pairs."""
+    return compile_range([(event.kind.value, event.version) for event in events], int)
 
 
 def _walk(events: list[Event], point: int) -> bool:
@@ -62,7 +67,7 @@ CASES = [
 
 @pytest.mark.parametrize(("events", "expected"), [(e, x) for _, e, x in CASES], ids=[c[0] for c in CASES])
 def test_compiled_range(events: list[Event], expected: dict[int, bool]) -> None:
-    compiled = compile_range(events, int)
+    compiled = _compiled(events)
     assert {point: compiled.contains(point) for point in expected} == expected
 
 
@@ -75,11 +80,11 @@ _EVENT = st.builds(
 
 @given(events=st.lists(_EVENT, max_size=8), point=st.integers(min_value=0, max_value=9))
 def test_compiled_range_agrees_with_the_walk(events: list[Event], point: int) -> None:
-    assert compile_range(events, int).contains(point) is _walk(events, point)
+    assert _compiled(events).contains(point) is _walk(events, point)
 
 
 def test_versions_between_and_beyond_bounds() -> None:
-    compiled = compile_range(_events((INTRODUCED, "10"), (FIXED, "20")), int)
+    compiled = _compiled(_events((INTRODUCED, "10"), (FIXED, "20")))
     assert [compiled.contains(p) for p in (-5, 9, 10, 15, 19, 20, 1000)] == [
         False,
         False,

@@ -174,7 +174,9 @@ def test_index_rows_skip_withdrawn_and_duplicate_packages(store: AdvisoryStore) 
         '[["PyPI","A_b",[["ECOSYSTEM",[["introduced","0"]]]],[]],'
         '["PyPI","a-B",[["ECOSYSTEM",[["introduced","0"]]]],[]]]'
     )
-    assert rows == [(*index_key("PyPI", "a_b"), "H-1", entries)]
+    # Its finding form: aliases, summary, published, urls, severity, word; one severity per entry.
+    finding = '[[["CVE-H-1"],"",null,[],[],null],[[],[]]]'
+    assert rows == [(*index_key("PyPI", "a_b"), "H-1", entries, finding)]
     assert total == 2
 
 

@@ -18,24 +18,42 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Generic, Protocol, TypeVar
 
-from osswatch.model import Advisory, AdvisoryId
+from osswatch.model import AdvisoryId
 
 # Prefixes of general-purpose databases, ranked after ecosystem databases (rank 0).
 _GENERAL_PREFIXES = ("GHSA-", "CVE-")
 
 
+class Aliased(Protocol):
+    """A record with an id and aliases: a parsed `Advisory`, or what a finding shows of one."""
+
+    @property
+    def id(self) -> AdvisoryId:
+        """The record's own id."""
+        ...
+
+    @property
+    def aliases(self) -> tuple[AdvisoryId, ...]:
+        """The other ids it says it is known by."""
+        ...
+
+
+_R = TypeVar("_R", bound=Aliased)
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
-class AliasGroup:
+class AliasGroup(Generic[_R]):
     """The matched records of one vulnerability and every id it is known by, primary first."""
 
-    records: tuple[Advisory, ...]
-    """The advisories that matched, primary record first."""
+    records: tuple[_R, ...]
+    """The records that matched, primary record first."""
     ids: tuple[AdvisoryId, ...]
     """The records' ids (primary first) followed by alias-only ids, each part in `id_order`."""
 
     @property
-    def primary(self) -> Advisory:
+    def primary(self) -> _R:
         """The record whose id names the vulnerability."""
         return self.records[0]
 
@@ -61,29 +79,57 @@ def id_order(advisory_id: str) -> tuple[int, str]:
     return (0 if has_database_prefix else len(_GENERAL_PREFIXES) + 1, advisory_id)
 
 
-def group_by_alias(advisories: Iterable[Advisory]) -> list[AliasGroup]:
-    """The advisories grouped transitively by shared ids, groups ordered by primary id."""
+def group_by_alias(advisories: Iterable[_R]) -> list[AliasGroup[_R]]:
+    """The records grouped transitively by shared ids, groups ordered by primary id."""
     records = _unique(advisories)
-    parents = _UnionFind()
-    for record in records:
-        for alias in record.aliases:
-            parents.union(record.id, alias)
-    members: dict[str, list[Advisory]] = {}
-    for record in records:
-        members.setdefault(parents.find(record.id), []).append(record)
-    groups = [_group_of(found) for found in members.values()]
+    if _share_no_id(records):  # the common case: each record is a group of its own
+        groups = [_alone(record) for record in records]
+    else:
+        groups = [_group_of(found) for found in _merged(records)]
     return sorted(groups, key=lambda group: id_order(group.primary.id))
 
 
-def _unique(advisories: Iterable[Advisory]) -> list[Advisory]:
+def _unique(advisories: Iterable[_R]) -> list[_R]:
     """One record per id (the first seen), so a record offered twice is not counted twice."""
-    by_id: dict[str, Advisory] = {}
+    by_id: dict[str, _R] = {}
     for advisory in advisories:
         by_id.setdefault(advisory.id, advisory)
     return list(by_id.values())
 
 
-def _group_of(records: Sequence[Advisory]) -> AliasGroup:
+def _share_no_id(records: Sequence[_R]) -> bool:
+    """True when no id or alias of a record is also an id or alias of another."""
+    owners: dict[str, int] = {}
+    for index, record in enumerate(records):
+        if owners.setdefault(record.id, index) != index:
+            return False
+        for alias in record.aliases:
+            if owners.setdefault(alias, index) != index:
+                return False
+    return True
+
+
+def _merged(records: Sequence[_R]) -> list[list[_R]]:
+    """The records in transitive groups of shared ids (union-find)."""
+    parents = _UnionFind()
+    for record in records:
+        for alias in record.aliases:
+            parents.union(record.id, alias)
+    members: dict[str, list[_R]] = {}
+    for record in records:
+        members.setdefault(parents.find(record.id), []).append(record)
+    return list(members.values())
+
+
+def _alone(record: _R) -> AliasGroup[_R]:
+    """The group of a record that shares no id with another (what `_group_of` makes of it)."""
+    others = set(record.aliases)
+    others.discard(record.id)
+    ordered = sorted(others, key=id_order) if len(others) > 1 else others  # most have one alias
+    return AliasGroup(records=(record,), ids=(record.id, *ordered))
+
+
+def _group_of(records: Sequence[_R]) -> AliasGroup[_R]:
     ordered = tuple(sorted(records, key=lambda record: id_order(record.id)))
     own = [record.id for record in ordered]
     others = {alias for record in ordered for alias in record.aliases} - set(own)

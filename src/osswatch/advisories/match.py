@@ -28,15 +28,19 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime
 from functools import cache, lru_cache
-from typing import Any, assert_never
+from itertools import islice
+from typing import Any, NamedTuple
 
 from osswatch import ecosystems
 from osswatch.advisories.aliases import AliasGroup, group_by_alias
-from osswatch.advisories.base import AdvisorySource, Candidate
+from osswatch.advisories.base import AdvisorySource, Candidate, candidate_of, index_key
+from osswatch.advisories.finding_form import FindingDetails
+from osswatch.advisories.match_form import Events, MatchEntry, entry_of
 from osswatch.advisories.ranges import Installed, Order, in_range
-from osswatch.advisories.severity import highest, rating_of
-from osswatch.ecosystems.identity import base_ecosystem, canonical_ecosystem, normalize_name
+from osswatch.advisories.severity import highest, rating_from
+from osswatch.ecosystems.identity import base_ecosystem, canonical_ecosystem
 from osswatch.model import (
     Advisory,
     AdvisoryId,
@@ -47,132 +51,168 @@ from osswatch.model import (
     Finding,
     Package,
     RangeType,
+    Rating,
 )
 
 _log = logging.getLogger(__name__)
 
+_FIXED = EventKind.FIXED.value
+_ECOSYSTEM = RangeType.ECOSYSTEM.value
+_SEMVER = RangeType.SEMVER.value
+
 
 def is_affected(affected: Affected, version: str) -> bool:
     """True when `version` of the entry's package is listed in `versions` or inside a range."""
-    return _is_affected(affected, Installed(version))
+    return _includes(entry_of(affected), Installed(version))
 
 
-def fixed_versions(affected: Affected, version: str) -> list[str]:
-    """The `fixed` versions of the entry's ranges that come after `version`, unordered."""
-    installed = Installed(version)
+def _includes(entry: MatchEntry, installed: Installed) -> bool:
+    """The spec's `IncludedInVersions(v) || IncludedInRanges(v)` for one entry."""
+    # Ranges first: they are short, and when they match the (often long) list need not be read.
+    for kind, events in entry.ranges:
+        order = _order_for(kind, entry.ecosystem)
+        if order is not None and in_range(events, installed, order):
+            return True
+    return bool(entry.versions) and _is_listed(installed, entry.versions, _ecosystem_order(entry.ecosystem))
+
+
+def _fixes(entry: MatchEntry, installed: Installed) -> list[str]:
+    """The `fixed` versions of the entry's ranges that come after the installed one, unordered."""
     found: list[str] = []
-    for rng in affected.ranges:
-        order = _order_for(rng.type, affected.package.ecosystem)
-        if order is None:
-            continue
-        point = installed.key(order)
-        found.extend(
-            event.version
-            for event in rng.events
-            if event.kind is EventKind.FIXED
-            and order.is_valid(event.version)
-            and order.key(event.version) > point
-        )
+    for kind, events in entry.ranges:
+        order = _order_for(kind, entry.ecosystem)
+        if order is not None and (fixes := _fixed_points(events, order)):
+            point = installed.key(order)
+            found.extend([version for key, version in fixes if key > point])
     return found
 
 
-def _is_affected(affected: Affected, installed: Installed) -> bool:
-    """The spec's `IncludedInVersions(v) || IncludedInRanges(v)` for one entry."""
-    ecosystem = affected.package.ecosystem
-    # Ranges first: they are short, and when they match the (often long) list need not be read.
-    for rng in affected.ranges:
-        if in_range(rng, installed, _order_for(rng.type, ecosystem)):
-            return True
-    return _is_listed(installed, affected.versions, _ecosystem_order(ecosystem))
+@lru_cache(maxsize=1 << 16)
+def _fixed_points(events: Events, order: Order) -> tuple[tuple[Any, str], ...]:
+    """The sort key and text of each `fixed` version of a range that `order` can parse."""
+    return tuple(
+        (order.key(version), version)
+        for kind, version in events
+        if kind == _FIXED and order.is_valid(version)
+    )
 
 
 def match_component(component: Component, advisories: Sequence[Advisory]) -> list[Finding]:
     """The findings of one component: matching advisories, grouped by alias, ordered by id."""
-    return _findings(component, _matching(component, advisories))
-
-
-def _matching(component: Component, advisories: Sequence[Advisory]) -> list[Advisory]:
-    """The advisories with an `affected[]` entry that includes the component's version."""
     if component.ecosystem is None or component.version is None:
         return []
     installed = Installed(component.version)
-    return [
-        advisory
-        for advisory in advisories
-        if any(
-            _is_affected(entry, installed)
-            for entry in _entries_for(advisory, component.ecosystem, component.name)
-        )
-    ]
-
-
-def _findings(component: Component, matched: Sequence[Advisory]) -> list[Finding]:
-    entries: dict[str, list[Affected]] = {}
-    for advisory in matched:
-        entries.setdefault(advisory.id, _entries_for(advisory, component.ecosystem or "", component.name))
-    return [_finding(component, group, entries) for group in group_by_alias(matched)]
+    candidates = [candidate_of(advisory) for advisory in advisories if not advisory.is_withdrawn]
+    return _findings(component, installed, _matching(component, installed, candidates))
 
 
 def match_inventory(components: Iterable[Component], source: AdvisorySource) -> list[Finding]:
     """Findings of every identified, pinned component, with one lookup for all their packages.
 
-    Candidates (match-ready entries) decide which advisories match; whole records are then read once,
-    only for those, to build the findings.
+    The candidates' match-ready entries decide which advisories match; the details of only those
+    make the findings (no whole record is read).
     """
+    with _collector_paused():
+        return _matched_inventory(components, source)
+
+
+def _matched_inventory(components: Iterable[Component], source: AdvisorySource) -> list[Finding]:
+    """`match_inventory`'s work, in a frame of its own: its temporaries are freed when it returns."""
     wanted = [c for c in components if c.ecosystem is not None and c.version is not None]
     keys = {id(c): package_key(c) for c in wanted}
-    with _collector_paused():
-        found = source.candidates_for({key for key in keys.values() if key is not None})
-        # Keyed by the full ecosystem too: `Debian:11` and `Debian:12` share a package key, not advisories.
-        matched: dict[tuple[Package, str, str], list[AdvisoryId]] = {}
-        for component in wanted:
-            key = keys[id(component)]
-            if key is None or component.version is None or component.ecosystem is None:
-                continue
-            memo = (key, component.ecosystem, component.version)
-            if memo not in matched:
-                matched[memo] = _matching_ids(component, found.get(key, ()))
-        records = source.advisories({i: None for ids in matched.values() for i in ids})
-        done: dict[tuple[Package, str, str], list[Finding]] = {}
-        findings: list[Finding] = []
-        for component in wanted:
-            key = keys[id(component)]
-            if key is None or component.version is None or component.ecosystem is None:
-                continue
-            memo = (key, component.ecosystem, component.version)
-            seen = done.get(memo)
-            if seen is None:
-                ids = matched[memo]
-                seen = done[memo] = _findings(component, [records[i] for i in ids if i in records])
-                findings.extend(seen)
-            else:
-                # The same package version elsewhere: the same findings, for this component.
-                findings.extend(replace(finding, component=component) for finding in seen)
+    # Each distinct package version is matched once, for the first component that has it; keyed by
+    # the full ecosystem too: `Debian:11` and `Debian:12` share a package key, not advisories.
+    first: dict[Package, dict[tuple[str, str], Component]] = {}
+    for component in wanted:
+        key = keys[id(component)]
+        if key is not None and component.ecosystem is not None and component.version is not None:
+            first.setdefault(key, {}).setdefault((component.ecosystem, component.version), component)
+    done: dict[tuple[Package, str, str], list[Finding]] = {}
+    for batch in _batches(first, LOOKUP_BATCH):
+        for key, candidates in source.candidates_for(batch).items():
+            for (ecosystem, version), component in first[key].items():
+                installed = Installed(version)
+                matched = _matching(component, installed, candidates)
+                done[key, ecosystem, version] = _findings(component, installed, matched)
+    findings: list[Finding] = []
+    for component in wanted:
+        key = keys[id(component)]
+        if key is None or component.ecosystem is None or component.version is None:
+            continue
+        seen = done.get((key, component.ecosystem, component.version))
+        if not seen:
+            continue  # no advisory names the package (most components), or none matched
+        if component is first[key][component.ecosystem, component.version]:
+            findings.extend(seen)
+        else:  # the same package version elsewhere: the same findings, for this component
+            findings.extend(replace(finding, component=component) for finding in seen)
     return findings
 
 
-def _matching_ids(component: Component, candidates: Sequence[Candidate]) -> list[AdvisoryId]:
-    """The ids of the candidates with an entry for the component's package that includes its version."""
-    if component.ecosystem is None or component.version is None:
+LOOKUP_BATCH = 500
+"""Packages looked up at once: a batch's candidates are matched and freed before the next is read."""
+
+
+def _batches(items: Iterable[Package], size: int) -> Iterator[list[Package]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class _Match(NamedTuple):
+    """A candidate that matched, and which of its entries are for the component's package."""
+
+    candidate: Candidate
+    own: tuple[int, ...]
+
+
+def _matching(component: Component, installed: Installed, candidates: Iterable[Candidate]) -> list[_Match]:
+    """The candidates with an entry for the component's package that includes its version."""
+    ecosystem, name = component.ecosystem or "", component.name
+    found: list[_Match] = []
+    for candidate in candidates:
+        entries = candidate.entries
+        own = _own(entries, ecosystem, name)
+        for index in own:
+            if _includes(entries[index], installed):
+                found.append(_Match(candidate, own))
+                break
+    return found
+
+
+def _own(entries: tuple[MatchEntry, ...], ecosystem: str, name: str) -> tuple[int, ...]:
+    """The indexes of the entries for the component's package."""
+    if len(entries) == 1:  # nearly always: one entry per package, and a store row per package
+        return _FIRST if _is_package(entries[0].ecosystem, entries[0].name, ecosystem, name) else ()
+    return tuple(
+        index
+        for index, entry in enumerate(entries)
+        if _is_package(entry.ecosystem, entry.name, ecosystem, name)
+    )
+
+
+_FIRST = (0,)
+
+
+def _findings(component: Component, installed: Installed, matched: Sequence[_Match]) -> list[Finding]:
+    """The findings of the matched candidates, one per alias group, ordered by primary id."""
+    if not matched:
         return []
-    installed = Installed(component.version)
-    ecosystem, name = component.ecosystem, component.name
+    shown: dict[str, tuple[FindingDetails, _Match]] = {}
+    for match in matched:
+        if match.candidate.id not in shown:  # one per id, the first seen (as `group_by_alias`)
+            shown[match.candidate.id] = (match.candidate.details(), match)
     return [
-        candidate.id
-        for candidate in candidates
-        if any(
-            _is_affected(entry, installed)
-            for entry in candidate.entries
-            if _is_package(entry.package, ecosystem, name)
-        )
+        _finding(component, installed, group, shown)
+        for group in group_by_alias([details for details, _ in shown.values()])
     ]
 
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a scan builds its (acyclic) records and findings."""
-    # Parsing tens of thousands of records allocates millions of objects, each allocation burst
-    # triggering a collection that re-walks every older object: a third of a cold scan's time
+    """No cyclic garbage collection while a scan builds its (acyclic) candidates and findings."""
+    # Decoding tens of thousands of candidates allocates millions of objects, each allocation burst
+    # triggering a collection that re-walks every older object: a third of a cold scan's time once
     # (benchmarks/match.py). Nothing built here forms a cycle, so reference counting frees it all.
     if not gc.isenabled():
         yield
@@ -181,16 +221,41 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        _promote_survivors()
         gc.enable()
+
+
+def _promote_survivors() -> None:
+    """Move what the scan left alive (caches, findings) to the oldest generation without a collection."""
+    # Re-enabled as it is, the collector would at once walk every object allocated meanwhile that
+    # is still alive — the store's caches fill with a few hundred thousand in a cold scan: 0.16 s of
+    # a 1.5 s scan. `freeze` moves every tracked object to the permanent generation and `unfreeze`
+    # moves them to the oldest one, both without walking them, where they stay until a full
+    # collection, as long-lived objects do. Never when the program froze objects of its own.
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def package_key(component: Component) -> Package | None:
     """The key an `AdvisorySource` indexes a component's package by (base ecosystem, normal name)."""
     if component.ecosystem is None:
         return None
-    base = base_ecosystem(component.ecosystem)
-    ecosystem = canonical_ecosystem(base) or EcosystemName(base)
-    return Package(ecosystem=ecosystem, name=normalize_name(ecosystem, component.name))
+    return _package_key(component.ecosystem, component.name)
+
+
+@lru_cache(maxsize=65536)  # an inventory names the same packages in many projects, scan after scan
+def _package_key(ecosystem: str, name: str) -> Package:
+    canonical = _base_spelled(ecosystem)
+    # Through `index_key`'s cache: a source normalizing the key again finds it there.
+    return Package(ecosystem=canonical, name=index_key(canonical, name)[1])
+
+
+@lru_cache(maxsize=1024)  # bounded: ecosystem strings come from lockfiles and SBOMs
+def _base_spelled(ecosystem: str) -> EcosystemName:
+    """The base ecosystem of a component's, spelled the OSV way (`pypi` → `PyPI`) when known."""
+    base = base_ecosystem(ecosystem)
+    return canonical_ecosystem(base) or EcosystemName(base)
 
 
 @lru_cache(maxsize=1024)  # bounded: ecosystem strings come from untrusted records
@@ -209,26 +274,19 @@ def _ecosystem_order(ecosystem: str) -> Order | None:
     return None if scheme is None else Order(scheme)
 
 
-def _entries_for(advisory: Advisory, ecosystem: str, name: str) -> list[Affected]:
-    """The advisory's `affected[]` entries for this package (none when it was withdrawn)."""
-    if advisory.is_withdrawn:
-        return []
-    return [entry for entry in advisory.affected if _is_package(entry.package, ecosystem, name)]
-
-
-def _is_package(package: Package, ecosystem: str, name: str) -> bool:
+def _is_package(entry_ecosystem: str, entry_name: str, ecosystem: str, name: str) -> bool:
     """Same base ecosystem (any case), same normalized name, and no conflicting release suffix."""
-    if package.ecosystem == ecosystem and package.name == name:
+    if entry_ecosystem == ecosystem and entry_name == name:
         return True
-    return _package_id(package.ecosystem, package.name) == _package_id(ecosystem, name) and (
-        _release(package.ecosystem) in ("", _release(ecosystem)) or not _release(ecosystem)
+    return _package_id(entry_ecosystem, entry_name) == _package_id(ecosystem, name) and (
+        _release(entry_ecosystem) in ("", _release(ecosystem)) or not _release(ecosystem)
     )
 
 
 @lru_cache(maxsize=65536)
 def _package_id(ecosystem: str, name: str) -> tuple[str, str]:
-    base = base_ecosystem(ecosystem)
-    return (base.lower(), normalize_name(base, name))
+    base, normal = index_key(ecosystem, name)
+    return (base.lower(), normal)
 
 
 def _release(ecosystem: str) -> str:
@@ -240,7 +298,7 @@ def _is_listed(installed: Installed, versions: tuple[str, ...], order: Order | N
     """Exact text first (cheap), then equality in the ecosystem's order (`1.0` is `1.0.0` in PyPI)."""
     if installed.text in versions:
         return True
-    if order is None or not versions:
+    if order is None:
         return False
     point = installed.key(order)
     keys = _listed_keys(order, versions)
@@ -260,38 +318,71 @@ def _listed_keys(order: Order, versions: tuple[str, ...]) -> frozenset[Any] | No
         return None
 
 
-def _order_for(kind: RangeType, ecosystem: str) -> Order | None:
-    match kind:
-        case RangeType.ECOSYSTEM:
-            return _ecosystem_order(ecosystem)
-        case RangeType.SEMVER:
-            return _semver_order()
-        case RangeType.GIT:
-            # Commit hashes are not package versions; the DESIGN forbids evaluating them as such.
-            return None
-        case _:
-            assert_never(kind)
+@lru_cache(maxsize=1024)  # bounded: ecosystem strings come from untrusted records; read per range
+def _order_for(kind: str, ecosystem: str) -> Order | None:
+    """The order of a range type; None for `GIT`, whose commit hashes are not package versions."""
+    if kind == _ECOSYSTEM:
+        return _ecosystem_order(ecosystem)
+    if kind == _SEMVER:
+        return _semver_order()
+    return None  # the DESIGN forbids evaluating commit hashes as versions
 
 
-def _finding(component: Component, group: AliasGroup, entries: dict[str, list[Affected]]) -> Finding:
-    version = component.version or ""
-    own = [entry for record in group.records for entry in entries[record.id]]
-    fixes = [fix for entry in own for fix in fixed_versions(entry, version)]
+def _finding(
+    component: Component,
+    installed: Installed,
+    group: AliasGroup[FindingDetails],
+    shown: dict[str, tuple[FindingDetails, _Match]],
+) -> Finding:
+    fixes: list[str] = []
+    ratings: list[Rating] = []
+    for details in group.records:
+        candidate, own = shown[details.id][1]
+        for index in own:
+            fixes.extend(_fixes(candidate.entries[index], installed))
+        ratings.append(_rating(details, own))
+    summary, references, published, sources = _shown_by(group.records)
     return Finding(
         component=component,
         advisory_ids=group.ids,
         aliases=group.aliases,
-        summary=next((r.summary for r in group.records if r.summary), ""),
-        rating=highest(rating_of(record, entries[record.id]) for record in group.records),
+        summary=summary,
+        rating=ratings[0] if len(ratings) == 1 else highest(ratings),
         fixed_in=_ascending(fixes, component.ecosystem or ""),
-        references=tuple(dict.fromkeys(ref.url for r in group.records for ref in r.references)),
-        published=min((r.published for r in group.records if r.published), default=None),
-        sources=group.sources,
+        references=references,
+        published=published,
+        sources=sources,
     )
 
 
-def _ascending(versions: Iterable[str], ecosystem: str) -> tuple[str, ...]:
+def _shown_by(
+    records: tuple[FindingDetails, ...],
+) -> tuple[str, tuple[str, ...], datetime | None, tuple[AdvisoryId, ...]]:
+    """The summary, distinct reference URLs, first publication and ids of a group's records."""
+    if len(records) == 1:  # most groups: what the one record shows, as it is
+        (only,) = records
+        return only.summary, only.references, only.published, (only.id,)
+    return (
+        next((d.summary for d in records if d.summary), ""),
+        tuple(dict.fromkeys(url for d in records for url in d.references)),
+        min((d.published for d in records if d.published), default=None),
+        tuple([d.id for d in records]),
+    )
+
+
+def _rating(details: FindingDetails, own: tuple[int, ...]) -> Rating:
+    """The rating of an advisory from its own severity and that of its entries for the package."""
+    severity = details.severity
+    for index in own:
+        if details.entry_severity[index]:
+            severity = (*severity, *details.entry_severity[index])
+    return rating_from(severity, details.severity_word)
+
+
+def _ascending(versions: Sequence[str], ecosystem: str) -> tuple[str, ...]:
     """Versions smallest first, one per distinct version (`1.0` and `1.0.0` are one in PyPI)."""
+    if len(versions) < 2:
+        return tuple(versions)
     order = _ecosystem_order(ecosystem) or _semver_order()
     if order is None:
         return tuple(sorted(set(versions)))

@@ -1,39 +1,41 @@
 """The match-ready form of an advisory's `affected[]` entries: all that "is this version affected" reads.
 
-A sync or import writes it per (advisory, package) into `affected_packages.match`, so a lookup reads
-and decodes a few hundred bytes per candidate advisory instead of decompressing and parsing its whole
-OSV record; the full record is parsed only for advisories that match (for the finding's summary,
-severity, aliases and fixes). See docs/advisories.md ("How matching reads the store").
+A sync or import writes it per (advisory, package) into `affected_packages.match`, beside the finding
+form (`osswatch.advisories.finding_form`), so a lookup reads and decodes a few hundred bytes per
+candidate advisory and never decompresses or parses an OSV record. See docs/advisories.md ("How
+matching reads the store").
 
 The form is compact JSON: an array of the entries for one package, in record order, each
 `[ecosystem, name, ranges, versions]` with ranges `[[type, [[kind, version], ...]], ...]`. `GIT`
 ranges are left out: the matcher never evaluates them (see `osswatch.advisories.match`). Unpacked,
-an entry is an `Affected` with the same package, `ECOSYSTEM`/`SEMVER` ranges and `versions` as the
-parsed record's, so the matcher evaluates both the same way. The JSON is ASCII-escaped: the value
-is plain ASCII text whatever characters the record holds.
+an entry is a `MatchEntry` of plain strings and tuples, equal to `entry_of` the parsed record's
+entry, so the matcher evaluates both the same way. The JSON is ASCII-escaped: the value is plain
+ASCII text whatever characters the record holds.
 
-Measured (benchmarks/match.py, 10,000 components, 500,000 records; CPU seconds on a shared 2-CPU
-machine at load 20-38, old and new code alternated): 10% of packages with advisories, cold 4.2-4.7 s
-before, 3.6-4.0 s after; warm 1.55-1.64 s before, 1.72-1.73 s after; every package with advisories,
-cold 29.3 s before (at load 5), 29.4 s after (84,604 findings both). Half the candidates match in
-the 10% inventory (58% in the worst case), and those still need their whole record, so this alone
-does not reach the 1 s cold target.
-"""
+Speed: a cold lookup unpacks every candidate's value (17,079 in benchmarks/match.py), so `unpacked`
+calls the JSON decoder's C scanner directly (1.0 µs for a typical value against 4.2 µs through
+`json.loads`) and builds its named tuples with `tuple.__new__` (3.9 µs against 6.0 µs per value).
+The whole change — match-ready and finding forms, no record parsed — measured:
+benchmarks/match.py, 10,000 components, 500,000 records, 10% on packages with advisories (8,429
+findings), old and new code alternated, 9 fresh processes each, 2-CPU machine at load 0.85-0.97: cold
+2.18-3.57 s (median 2.64) before, 1.09-1.69 s (median 1.18) after; warm 1.03-1.50 s (median 1.29)
+before, 0.53-0.67 s (median 0.61) after. Every package with advisories (84,604 findings): cold 41.6 s
+before, 12.6 s after. The 1 s cold target is missed by about a fifth (docs/advisories.md says where
+the time goes)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple
 
-from osswatch.model import Affected, AffectedRange, EcosystemName, Event, EventKind, Package, RangeType
+from osswatch.model import Affected, RangeType
 
-_KINDS = {kind.value: kind for kind in EventKind}
-_TYPES = {kind.value: kind for kind in RangeType}
+Events = tuple[tuple[str, str], ...]
+"""A range's events as `(kind, version)` pairs (`("fixed", "1.2")`), in record order."""
+
 _GIT = RangeType.GIT.value
 _encode = json.JSONEncoder(separators=(",", ":")).encode
-_decode = json.JSONDecoder().decode
 
 
 def packed(affected: Affected) -> str:
@@ -66,33 +68,78 @@ def joined(entries: Iterable[str]) -> str:
     return f"[{','.join(entries)}]"
 
 
-def unpacked(text: str) -> tuple[Affected, ...]:
-    """The entries a stored value holds (ranges and versions only: no severity, purl or specifics)."""
-    return tuple(
-        Affected(
-            package=_package(ecosystem, name),
-            ranges=tuple(
-                AffectedRange(type=_TYPES[kind], events=tuple(_event(*event) for event in events))
-                for kind, events in ranges
-            ),
-            versions=tuple(versions),
-        )
-        for ecosystem, name, ranges, versions in _decode(text)
+class MatchRange(NamedTuple):
+    """A range to evaluate: its type (`ECOSYSTEM` or `SEMVER`) and its events, in record order."""
+
+    type: str
+    events: Events
+
+
+class MatchEntry(NamedTuple):
+    """An `affected[]` entry as matching reads it: package, non-`GIT` ranges and listed versions.
+
+    Plain tuples of strings, not the model's frozen dataclasses: a lookup builds thousands, and
+    the range cache (`osswatch.advisories.ranges`) hashes their events at C speed.
+    """
+
+    ecosystem: str
+    name: str
+    ranges: tuple[MatchRange, ...]
+    versions: tuple[str, ...]
+
+
+def entry_of(affected: Affected) -> MatchEntry:
+    """The match-ready entry of a parsed `affected[]` entry (equal to its stored form, unpacked)."""
+    return MatchEntry(
+        affected.package.ecosystem,
+        affected.package.name,
+        tuple(
+            MatchRange(rng.type.value, tuple((event.kind.value, event.version) for event in rng.events))
+            for rng in affected.ranges
+            if rng.type is not RangeType.GIT
+        ),
+        affected.versions,
     )
 
 
-# Shared, immutable parts: building a frozen dataclass costs more than finding an equal one, and a
-# lookup unpacks thousands of entries naming the same packages with the same few event versions.
+def unpacked(text: str) -> tuple[MatchEntry, ...]:
+    """The entries a stored value holds."""
+    # `tuple.__new__` builds the named tuples without their Python-level `__new__`: a third of
+    # the decoding time of the few hundred bytes a candidate holds (see the module doc).
+    return tuple(
+        [
+            _new(
+                MatchEntry,
+                (
+                    ecosystem,
+                    name,
+                    tuple([_new(MatchRange, (kind, tuple(map(tuple, events)))) for kind, events in ranges]),
+                    tuple(versions),
+                ),
+            )
+            for ecosystem, name, ranges, versions in decoded(text)
+        ]
+    )
 
 
-@lru_cache(maxsize=65536)
-def _event(kind: str, version: str) -> Event:
-    return Event(kind=_KINDS[kind], version=version)
+def decoded(text: str) -> Any:
+    """The JSON value of a stored form (written by this package: no surrounding whitespace)."""
+    # The decoder's C scanner itself: `json.loads` adds three times its cost in Python-level checks.
+    return _scan(text, 0)[0]
 
 
-@lru_cache(maxsize=65536)
-def _package(ecosystem: str, name: str) -> Package:
-    return Package(ecosystem=EcosystemName(ecosystem), name=name)
+_new = tuple.__new__
+# The decoder's scanner (`_json.make_scanner` over its settings); typeshed does not declare it.
+_scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
-
-__all__ = ["joined", "packed", "packed_raw", "unpacked"]
+__all__ = [
+    "Events",
+    "MatchEntry",
+    "MatchRange",
+    "decoded",
+    "entry_of",
+    "joined",
+    "packed",
+    "packed_raw",
+    "unpacked",
+]

@@ -11,7 +11,7 @@ Speed: a record whose every field has its plain JSON type (nearly all of them) i
 path of `type(x) is ...` tests; anything else goes through the checked `Fields` path, which
 accepts or rejects it and words the error. The fast path accepts nothing the checked one rejects
 and builds the same `Advisory` (tests/advisories/test_osv_record.py compares them). An import only
-needs `RecordKeys` (what the store indexes, with the match-ready form of each entry), so
+needs `RecordKeys` (what the store indexes, with the match-ready and finding forms), so
 `record_keys` validates the whole record the same way but builds nothing else.
 """
 
@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeGuard, assert_never
 
+from osswatch.advisories.finding_form import entry_part, entry_part_raw, record_part, record_part_raw
 from osswatch.advisories.match_form import packed, packed_raw
 from osswatch.ecosystems.identity import canonical_ecosystem
 from osswatch.errors import AdvisoryError
@@ -60,6 +61,10 @@ class RecordKeys:
     """The package of each `affected[]` entry that names one, in record order."""
     entries: tuple[str, ...] = ()
     """The match-ready form of each of those entries (`osswatch.advisories.match_form`), in the same order."""
+    finding: str = ""
+    """The record-wide part of its finding form (`osswatch.advisories.finding_form`)."""
+    entry_findings: tuple[str, ...] = ()
+    """The finding-form part of each of those entries, in the same order."""
 
     @property
     def is_withdrawn(self) -> bool:
@@ -89,6 +94,8 @@ def record_keys(raw: object, *, origin: str) -> RecordKeys:
         entries=tuple(
             packed_raw(package.ecosystem, entry) for package, entry in zip(packages, named, strict=True)
         ),
+        finding=record_part_raw(raw, _opt_time(raw.get("published"))),
+        entry_findings=tuple(entry_part_raw(entry) for entry in named),
     )
 
 
@@ -111,6 +118,8 @@ def _keys(advisory: Advisory) -> RecordKeys:
         aliases=advisory.aliases,
         packages=tuple(affected.package for affected in advisory.affected),
         entries=tuple(packed(affected) for affected in advisory.affected),
+        finding=record_part(advisory),
+        entry_findings=tuple(entry_part(affected.severity) for affected in advisory.affected),
     )
 
 

@@ -18,23 +18,25 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import lru_cache
-from itertools import groupby
 from operator import itemgetter
-from typing import Any, assert_never
+from typing import Any, NamedTuple
 
 from osswatch import ecosystems
-from osswatch.model import AffectedRange, Event, EventKind
+from osswatch.advisories.match_form import Events
+from osswatch.model import EventKind
 
 ZERO = "0"
 """`introduced: "0"`: before every version (https://ossf.github.io/osv-schema/#special-values)."""
 INFINITY = "*"
 """A `limit` containing `*` is infinity."""
 
+_INTRODUCED = EventKind.INTRODUCED.value
+_LAST_AFFECTED = EventKind.LAST_AFFECTED.value
+_LIMIT = EventKind.LIMIT.value
 
-@dataclass(frozen=True, slots=True)
-class CompiledRange:
+
+class CompiledRange(NamedTuple):
     """A range's events as sorted distinct bounds, with the walk's outcome at and above each."""
 
     bounds: tuple[Any, ...]
@@ -52,57 +54,69 @@ class CompiledRange:
         """The spec's `IncludedInRanges` for a version whose sort key is `point`."""
         if self.limit is not None and not point < self.limit:
             return False
-        index = bisect_left(self.bounds, point)
-        if index < len(self.bounds) and not point < self.bounds[index]:
+        bounds = self.bounds
+        index = bisect_left(bounds, point)
+        if index < len(bounds) and not point < bounds[index]:
             return self.at[index]  # bisect_left: bounds[index] >= point, and not above it
         return self.above[index - 1] if index else self.opened
 
 
-def compile_range(events: Iterable[Event], key: Callable[[str], Any]) -> CompiledRange:
-    """The compiled form of the usable `events` of one range, ordered by `key`."""
-    walk: list[tuple[Any, EventKind]] = []
-    opened = False
-    limits: list[Any] = []
-    unlimited = False
-    for event in events:
-        if event.kind is EventKind.LIMIT:
-            unlimited = unlimited or INFINITY in event.version
-            if INFINITY not in event.version:
-                limits.append(key(event.version))
-        elif event.kind is EventKind.INTRODUCED and event.version == ZERO:
-            opened = True
-        else:
-            walk.append((key(event.version), event.kind))
-    # A stable sort on the version alone: events at the same version keep the record's order.
-    walk.sort(key=itemgetter(0))
+def compile_range(
+    events: Iterable[tuple[str, str]],
+    key: Callable[[str], Any],
+    usable: Callable[[str], bool] | None = None,
+) -> CompiledRange:
+    """The compiled form of the `(kind, version)` events of one range, ordered by `key`.
+
+    With `usable`, the `fixed`, `last_affected` and finite `limit` versions it rejects are left out.
+    """
+    walk, opened, limit = _walk_of(events, key, usable)
     bounds: list[Any] = []
     at: list[bool] = []
     above: list[bool] = []
-    for bound, group in groupby(walk, key=itemgetter(0)):
-        kinds = [kind for _, kind in group]
-        below = above[-1] if above else opened
-        bounds.append(bound)
-        at.append(_outcome_at(kinds, below))
-        above.append(_effect(kinds[-1]))
-    limit = None if unlimited or not limits else max(limits)
-    return CompiledRange(tuple(bounds), tuple(at), tuple(above), opened, limit)
+    for bound, kind in walk:
+        # The state an applied event leaves: affected after `introduced`, not after the others.
+        effect = kind == _INTRODUCED
+        if bounds and bound == bounds[-1]:
+            # At a bound every event applies but `last_affected` (strict): the last one applied wins.
+            if kind != _LAST_AFFECTED:
+                at[-1] = effect
+            above[-1] = effect
+        else:
+            below = above[-1] if above else opened
+            bounds.append(bound)
+            at.append(below if kind == _LAST_AFFECTED else effect)
+            above.append(effect)
+    # `tuple.__new__`: the named tuple's own `__new__` is Python code, a fifth of a small compile.
+    return _new(CompiledRange, (tuple(bounds), tuple(at), tuple(above), opened, limit))
 
 
-def _outcome_at(kinds: list[EventKind], below: bool) -> bool:
-    """At a bound every event applies but `last_affected` (strict): the last one applied wins."""
-    applied = [kind for kind in kinds if kind is not EventKind.LAST_AFFECTED]
-    return _effect(applied[-1]) if applied else below
+def _walk_of(
+    events: Iterable[tuple[str, str]], key: Callable[[str], Any], usable: Callable[[str], bool] | None
+) -> tuple[list[tuple[Any, str]], bool, Any]:
+    """The events to walk as (key, kind) sorted by version, whether `introduced: "0"` opens, the limit."""
+    walk: list[tuple[Any, str]] = []
+    opened = False
+    limits: list[Any] = []
+    unlimited = False
+    for kind, version in events:
+        if kind == _LIMIT:
+            if INFINITY in version:
+                unlimited = True
+            elif usable is None or usable(version):
+                limits.append(key(version))
+        elif kind == _INTRODUCED and version == ZERO:
+            opened = True
+        elif kind == _INTRODUCED or usable is None or usable(version):
+            walk.append((key(version), kind))
+    if len(walk) > 1:
+        # A stable sort on the version alone: events at the same version keep the record's order.
+        walk.sort(key=_VERSION)
+    return walk, opened, None if unlimited or not limits else max(limits)
 
 
-def _effect(kind: EventKind) -> bool:
-    """The state an applied event leaves: affected after `introduced`, not after the others."""
-    match kind:
-        case EventKind.INTRODUCED:
-            return True
-        case EventKind.FIXED | EventKind.LAST_AFFECTED | EventKind.LIMIT:
-            return False
-        case _:
-            assert_never(kind)
+_VERSION = itemgetter(0)
+_new = tuple.__new__
 
 
 class Order:
@@ -136,43 +150,32 @@ class Installed:
 
     def key(self, order: Order) -> Any:
         """The version's sort key in `order`."""
-        if order not in self._keys:
-            self._keys[order] = order.key(self.text)
-        return self._keys[order]
+        try:
+            return self._keys[order]
+        except KeyError:
+            key = self._keys[order] = order.key(self.text)
+            return key
 
     def is_valid(self, order: Order) -> bool:
         """True when the version is well-formed in `order`."""
-        if order not in self._valid:
-            self._valid[order] = order.is_valid(self.text)
-        return self._valid[order]
+        try:
+            return self._valid[order]
+        except KeyError:
+            valid = self._valid[order] = order.is_valid(self.text)
+            return valid
 
 
-def in_range(rng: AffectedRange, installed: Installed, order: Order | None) -> bool:
-    """The spec's `IncludedInRanges` for one range, with its `BeforeLimits` check."""
-    if order is None:
-        return False
-    return _compiled(rng, order, installed.is_valid(order)).contains(installed.key(order))
+def in_range(events: Events, installed: Installed, order: Order) -> bool:
+    """The spec's `IncludedInRanges` for one range's events, with its `BeforeLimits` check."""
+    return _compiled(events, order, installed.is_valid(order)).contains(installed.key(order))
 
 
 @lru_cache(maxsize=1 << 18)  # bounded; a 500,000-record store has about as many ranges
-def _compiled(rng: AffectedRange, order: Order, valid: bool) -> CompiledRange:
+def _compiled(events: Events, order: Order, valid: bool) -> CompiledRange:
     """A range compiled for installed versions that are `valid` in `order`, or not."""
+    # Keyed by the events themselves (tuples of strings, hashed in C): equal ranges share one.
     # Which bounds count depends only on the installed version's validity (see the module doc).
-    events = [event for event in rng.events if not valid or _is_usable(event, order)]
-    return compile_range(events, order.key)
-
-
-def _is_usable(event: Event, order: Order) -> bool:
-    """False for a bound a valid version cannot be compared with (see the module doc)."""
-    match event.kind:
-        case EventKind.INTRODUCED:
-            return True
-        case EventKind.LIMIT:
-            return INFINITY in event.version or order.is_valid(event.version)
-        case EventKind.FIXED | EventKind.LAST_AFFECTED:
-            return order.is_valid(event.version)
-        case _:
-            assert_never(event.kind)
+    return compile_range(events, order.key, order.is_valid if valid else None)
 
 
 __all__ = ["INFINITY", "ZERO", "CompiledRange", "Installed", "Order", "compile_range", "in_range"]

@@ -43,11 +43,17 @@ def rating_of(advisory: Advisory, entries: Iterable[Affected] = ()) -> Rating:
     severities = list(advisory.severity)
     for entry in entries:
         severities.extend(entry.severity)
+    return rating_from(tuple(severities), database_word(advisory.database_specific))
+
+
+@lru_cache(maxsize=65536)  # a scan rates the same few vector combinations over and over
+def rating_from(severities: tuple[Severity, ...], word: str | None) -> Rating:
+    """The highest rating the `severity[]` entries score, else the `database_specific` word's."""
     scored = [r for r in map(rating_from_severity, severities) if r is not None]
     if scored:
         return highest(scored)
-    word = _database_word(advisory.database_specific)
-    return word if word is not None else UNKNOWN
+    rated = None if word is None else rating_from_word(word, system="database_specific")
+    return UNKNOWN if rated is None else rated
 
 
 def highest(ratings: Iterable[Rating]) -> Rating:
@@ -108,17 +114,21 @@ def _cvss4(vector: str) -> Rating:
     return Rating(level=level, score=float(scored.base_score), vector=vector, system="CVSS_V4")
 
 
-def _database_word(database_specific: str | None) -> Rating | None:
-    """GitHub's `database_specific.severity`, the fallback when no vector scores."""
+def database_word(database_specific: str | None) -> str | None:
+    """GitHub's `database_specific.severity` word in a record's compact JSON, the fallback rating."""
     if database_specific is None:
         return None
     try:
-        data: object = json.loads(database_specific)
+        return word_of(json.loads(database_specific))
     except ValueError:
         return None
-    match data:
+
+
+def word_of(database_specific: object) -> str | None:
+    """The `severity` string of a record's `database_specific` object, or None."""
+    match database_specific:
         case {"severity": str(word)}:
-            return rating_from_word(word, system="database_specific")
+            return word
         case _:
             return None
 

@@ -1,8 +1,8 @@
 """The advisory store: OSV records in the database, looked up by package through an index.
 
-A lookup reads each candidate advisory's match-ready entries from the index row
-(`osswatch.advisories.match_form`); whole records are decoded and parsed only when asked for
-(`advisories`), which matching does only for advisories that match.
+A lookup reads each candidate advisory's match-ready entries and finding form from the index row
+(`osswatch.advisories.match_form`, `osswatch.advisories.finding_form`), so matching never decodes a
+whole record; whole records are decompressed and parsed only when asked for (`advisories`).
 
 `AdvisoryStore` is the `AdvisorySource` the scan uses; `StoreWriter` is what a sync or import
 writes through, inside one transaction (`AdvisoryStore.writing()`), so a crash at any moment leaves
@@ -20,19 +20,21 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import islice
+from functools import lru_cache, partial
+from itertools import groupby, islice
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine, LargeBinary, Select, Table, delete, func, insert, select
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Connection, Dialect, Row
 from sqlalchemy.exc import SQLAlchemyError
 
-from osswatch.advisories.base import Candidate
-from osswatch.advisories.match_form import joined, unpacked
+from osswatch.advisories import finding_form, match_form
+from osswatch.advisories.base import Candidate, index_key
+from osswatch.advisories.finding_form import FindingDetails
+from osswatch.advisories.match_form import MatchEntry
 from osswatch.advisories.osv_record import RecordKeys, keys_of, parse_advisory
-from osswatch.ecosystems.identity import base_ecosystem, normalize_name
 from osswatch.errors import StoreError
-from osswatch.model import Advisory, AdvisoryId, Affected, Package
+from osswatch.model import Advisory, AdvisoryId, Package
 from osswatch.store import database
 from osswatch.store.schema import advisories, affected_packages, aliases, sync_state
 
@@ -43,7 +45,7 @@ COMPRESS_ABOVE = 16 * 1024
 """Records larger than this many bytes are stored compressed."""
 
 CACHE_SIZE = 65_536
-"""Parsed records (~3.4 KB each), and as many match-ready entries, a store keeps for warm lookups."""
+"""Parsed records (~3.4 KB each), and as many match-ready entries and finding forms, a store keeps."""
 
 _ZLIB = b"\x78"
 _T = TypeVar("_T")
@@ -88,8 +90,13 @@ class AdvisoryStore:
         # Parsed records by content digest, so repeated scans in one process are warm; keyed by
         # digest, not id, so a record rewritten by any writer (another process too) is re-read.
         self._parsed_records: LruCache[bytes, Advisory] = LruCache(cache_size)
-        # Match-ready entries by their stored text (equal text, equal entries), for the same reason.
-        self._match_forms: LruCache[str, tuple[Affected, ...]] = LruCache(cache_size)
+        # Match-ready entries and finding details by their stored text (equal text, equal value),
+        # for the same reason; `functools.lru_cache` as it is written in C: a lookup reads one per
+        # candidate, and a Python-level cache cost a tenth of a warm scan.
+        self._entries: Callable[[str], tuple[MatchEntry, ...]] = lru_cache(cache_size)(match_form.unpacked)
+        self._details: Callable[[AdvisoryId, str], FindingDetails] = lru_cache(cache_size)(
+            finding_form.unpacked
+        )
 
     @classmethod
     def open(cls, url: str) -> AdvisoryStore:
@@ -108,7 +115,7 @@ class AdvisoryStore:
 
     def candidates_for(self, packages: Iterable[Package]) -> Mapping[Package, Sequence[Candidate]]:
         """Non-withdrawn advisories per package, match-ready: one indexed query per ≤ CHUNK names."""
-        keys = {_key(p.ecosystem, p.name): p for p in packages}
+        keys = {index_key(p.ecosystem, p.name): p for p in packages}
         by_ecosystem: dict[str, list[str]] = {}
         for ecosystem, name in keys:
             by_ecosystem.setdefault(ecosystem, []).append(name)
@@ -116,9 +123,16 @@ class AdvisoryStore:
         with self._connect() as connection:
             for ecosystem, names in by_ecosystem.items():
                 for chunk in _chunks(names, CHUNK):
-                    for name, advisory_id, match in connection.execute(lookup_query(ecosystem, chunk)):
-                        candidate = Candidate(id=advisory_id, entries=self._entries(match))
-                        found.setdefault(keys[ecosystem, name], []).append(candidate)
+                    # Ordered by name: each package's rows come together.
+                    for name, rows in groupby(connection.execute(lookup_query(ecosystem, chunk)), _name):
+                        found.setdefault(keys[ecosystem, name], []).extend(
+                            Candidate(
+                                id=advisory_id,
+                                entries=self._entries(match),
+                                details=partial(self._details, advisory_id, finding),
+                            )
+                            for _, advisory_id, match, finding in rows
+                        )
         return found
 
     def advisories(self, ids: Iterable[AdvisoryId]) -> Mapping[AdvisoryId, Advisory]:
@@ -148,13 +162,6 @@ class AdvisoryStore:
         with self._connect() as connection:
             row = connection.execute(query).first()
         return None if row is None else self._parsed(advisory_id, row[0], row[1])
-
-    def _entries(self, match: str) -> tuple[Affected, ...]:
-        """The entries of a stored match-ready value, from the cache when it was read before."""
-        entries = self._match_forms.get(match)
-        if entries is None:
-            entries = self._match_forms[match] = unpacked(match)
-        return entries
 
     def _parsed(self, advisory_id: str, key: bytes, raw: bytes) -> Advisory:
         """The advisory of a stored record, from the cache when these bytes were parsed before."""
@@ -280,15 +287,26 @@ class StoreWriter:
         )
 
 
-def lookup_query(ecosystem: str, names: Sequence[str]) -> Select[str, AdvisoryId, str]:
-    """Name, advisory id and match-ready entries of the advisories of some packages (an index range scan)."""
+def _name(row: Row[str, AdvisoryId, str, str]) -> str:
+    return row[0]
+
+
+def lookup_query(ecosystem: str, names: Sequence[str]) -> Select[str, AdvisoryId, str, str]:
+    """Name, id, match-ready entries and finding form of the advisories of some packages (a range scan)."""
     # One ecosystem per query: SQLite scans the table for a row-value `(a, b) IN (...)`, but
     # answers `a = ? AND b IN (...)` from the primary key. No join: withdrawn advisories have no
-    # index rows (`index_rows`, and migration 0003 rebuilt the index the same way).
+    # index rows (`index_rows`, and migration 0014 rebuilt the index the same way). Each package's
+    # advisories come in id order; ordered by name first, as the primary key is, SQLite needs no
+    # sort (by id alone it sorted every row, text included: a third of the query's time).
     return (
-        select(affected_packages.c.name, affected_packages.c.advisory_id, affected_packages.c.match)
+        select(
+            affected_packages.c.name,
+            affected_packages.c.advisory_id,
+            affected_packages.c.match,
+            affected_packages.c.finding,
+        )
         .where(affected_packages.c.ecosystem == ecosystem, affected_packages.c.name.in_(names))
-        .order_by(affected_packages.c.advisory_id)
+        .order_by(affected_packages.c.name, affected_packages.c.advisory_id)
     )
 
 
@@ -347,15 +365,6 @@ def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def index_key(ecosystem: str, name: str) -> tuple[str, str]:
-    """The (base ecosystem, normalized name) an `affected[]` package is indexed under."""
-    base = base_ecosystem(ecosystem)
-    return base, normalize_name(base, name)
-
-
-_key = index_key
-
-
 class _BulkInsert:
     """An `INSERT` of many rows (tuples in the table's column order) through the driver's `executemany`.
 
@@ -410,14 +419,23 @@ def _advisory_row(record: StoredRecord, keys: RecordKeys) -> tuple[Any, ...]:
     return (keys.id, record.source, keys.modified, keys.withdrawn, encode(record.raw), digest(record.raw))
 
 
-def index_rows(record: RecordKeys) -> list[tuple[str, str, str, str]]:
-    """Rows of `affected_packages` (ecosystem, name, advisory_id, match): one per indexed package."""
+def index_rows(record: RecordKeys) -> list[tuple[str, str, AdvisoryId, str, str]]:
+    """Rows of `affected_packages` (ecosystem, name, advisory_id, match, finding): one per package."""
     if record.is_withdrawn:
         return []  # never matched, so never looked up
-    entries: dict[tuple[str, str], list[str]] = {}
-    for package, entry in zip(record.packages, record.entries, strict=True):
-        entries.setdefault(index_key(package.ecosystem, package.name), []).append(entry)
-    return [(e, n, record.id, joined(packed)) for (e, n), packed in entries.items()]
+    entries: dict[tuple[str, str], list[int]] = {}
+    for index, package in enumerate(record.packages):
+        entries.setdefault(index_key(package.ecosystem, package.name), []).append(index)
+    return [
+        (
+            ecosystem,
+            name,
+            record.id,
+            match_form.joined(record.entries[i] for i in indexes),
+            finding_form.joined(record.finding, (record.entry_findings[i] for i in indexes)),
+        )
+        for (ecosystem, name), indexes in entries.items()
+    ]
 
 
 def _alias_rows(record: RecordKeys) -> list[tuple[str, str]]:

@@ -3,8 +3,7 @@
 Advisories are kept as their original OSV JSON (zlib-compressed when large), and parsed only when a lookup
 returns them; `affected_packages` is the index lookups use (its primary key starts with
 (ecosystem, name), so a lookup is an index range scan, never a table scan); each of its rows also holds
-the match-ready form of that package's entries, so matching parses whole records only for advisories
-that match.
+the match-ready and finding forms of that package's entries, so matching never parses whole records.
 """
 
 from __future__ import annotations
@@ -55,9 +54,15 @@ affected_packages = Table(
         nullable=False,
         doc="the advisory's entries for this package, match-ready (osswatch.advisories.match_form)",
     ),
+    Column(
+        "finding",
+        Text,
+        nullable=False,
+        doc="what a finding shows of the advisory for this package (osswatch.advisories.finding_form)",
+    ),
     Index("ix_affected_packages_advisory", "advisory_id"),
 )
-"""Which advisories name which package, with what matching a version needs (withdrawn: not indexed)."""
+"""Which advisories name which package, with what matching and findings need (withdrawn: not indexed)."""
 
 aliases = Table(
     "aliases",

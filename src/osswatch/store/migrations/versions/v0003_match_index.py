@@ -65,7 +65,7 @@ def _fill(connection: sa.Connection, table: sa.Table) -> None:
         ).all()
         if not batch:
             return
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for advisory_id, blob in batch:
             # The stored form (osswatch.advisories.store.encode): zlib streams start with 0x78.
             data = zlib.decompress(blob) if bytes(blob[:1]) == b"\x78" else bytes(blob)
@@ -74,7 +74,8 @@ def _fill(connection: sa.Connection, table: sa.Table) -> None:
             except (AdvisoryError, ValueError) as e:
                 _log.warning("not indexed (invalid record): %s", e)
                 continue
-            rows.extend(index_rows(keys))
+            # Today's rows also carry later revisions' columns (0014's `finding`): keep this one's.
+            rows.extend(row[: len(_COLUMNS)] for row in index_rows(keys))
         if rows:
             connection.execute(sa.insert(table), [dict(zip(_COLUMNS, row, strict=True)) for row in rows])
         last = batch[-1][0]
