@@ -98,6 +98,9 @@ class RedisQueue:
     def close(self) -> None:
         """Close the broker's Redis connections."""
         self.broker.close()
+        # Dramatiq's RedisBroker.close does nothing, and the pool it made from the URL is not its client's
+        # to close: the sockets would stay open until garbage collection (a ResourceWarning at any moment).
+        self.broker.client.connection_pool.disconnect()
 
     def _declare(self, kind: JobKind) -> dramatiq.Actor[[str], None]:
         route = ROUTES[kind]
