@@ -1,7 +1,9 @@
-"""What every migration test needs: the Alembic config, a migrating connection, and schema differences."""
+"""What migration tests share: the Alembic config, a migrating connection, schema differences, records."""
 
 from __future__ import annotations
 
+import json
+import zipfile
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,3 +59,9 @@ def _table_of(difference: Any) -> str | None:
         if isinstance(name, str):
             return name
     return None
+
+
+def pypi_records(shared_data: Path, count: int = 1500) -> list[dict[str, Any]]:
+    """The first `count` records of the real PyPI OSV export, as JSON data (what older stores held)."""
+    with zipfile.ZipFile(shared_data / "osv" / "PyPI" / "all.zip") as archive:
+        return [json.loads(archive.read(name)) for name in archive.namelist()[:count]]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from osswatch.advisories.osv_record import parse_advisory, record_keys
 from osswatch.advisories.store import AdvisoryStore, StoredRecord, digest, encode, index_rows
 from osswatch.model import Advisory, Component, EcosystemName, Location
 from osswatch.store.schema import affected_packages
-from tests.store.migration_checks import differences, migrating
+from tests.store.migration_checks import differences, migrating, pypi_records
 
 # The index as revision 0013 left it: match-ready entries, no finding form.
 OLD = sa.MetaData()
@@ -50,11 +49,6 @@ INVALID: dict[str, Any] = {
     "affected": [{"package": {"ecosystem": "PyPI", "name": "x"}}],
 }
 """A record stored before it stopped validating: left unindexed, with a warning."""
-
-
-def _pypi(shared_data: Path) -> list[dict[str, Any]]:
-    with zipfile.ZipFile(shared_data / "osv" / "PyPI" / "all.zip") as archive:
-        return [json.loads(archive.read(name)) for name in archive.namelist()[:1500]]
 
 
 def _write_as_0013(engine: Engine, raws: list[dict[str, Any]]) -> None:
@@ -101,7 +95,7 @@ def _rows(engine: Engine) -> set[tuple[Any, ...]]:
 def test_upgrade_from_0013_with_data_finds_what_a_fresh_sync_finds(
     database_url: str, shared_data: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    raws = _pypi(shared_data)
+    raws = pypi_records(shared_data)
     engine = database.create_database_engine(database_url)
     database.upgrade(engine, "0013")
     _write_as_0013(engine, [*raws, INVALID])
@@ -130,7 +124,7 @@ def test_upgrade_from_0013_with_data_finds_what_a_fresh_sync_finds(
 def test_down_to_0013_and_up_again(database_url: str, shared_data: Path) -> None:
     engine = database.open_database(database_url)
     try:
-        raws = _pypi(shared_data)[:50]
+        raws = pypi_records(shared_data)[:50]
         with AdvisoryStore(engine).writing() as writer:
             writer.put(
                 [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from osswatch.advisories.osv_record import parse_advisory
 from osswatch.advisories.store import AdvisoryStore, StoredRecord, digest, encode, index_key
 from osswatch.model import Advisory, Component, EcosystemName, Location
 from osswatch.store.schema import affected_packages
-from tests.store.migration_checks import differences, migrating
+from tests.store.migration_checks import differences, migrating, pypi_records
 
 # The tables as revision 0002 left them, written here as code of that time wrote them.
 OLD = sa.MetaData()
@@ -79,11 +78,6 @@ def _hand_written() -> list[dict[str, Any]]:
     ]
 
 
-def _pypi(shared_data: Path) -> list[dict[str, Any]]:
-    with zipfile.ZipFile(shared_data / "osv" / "PyPI" / "all.zip") as archive:
-        return [json.loads(archive.read(name)) for name in archive.namelist()[:1500]]
-
-
 def _write_as_0002(engine: Engine, raws: list[dict[str, Any]]) -> None:
     """Advisory and index rows as the store wrote them at revision 0002 (withdrawn ones indexed too)."""
     advisories: list[dict[str, Any]] = []
@@ -126,7 +120,7 @@ def _rows(engine: Engine) -> set[tuple[Any, ...]]:
 def test_upgrade_from_0002_with_data_gives_the_same_findings(
     database_url: str, shared_data: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    raws = _pypi(shared_data) + _hand_written()
+    raws = pypi_records(shared_data) + _hand_written()
     engine = database.create_database_engine(database_url)
     database.upgrade(engine, "0002")
     _write_as_0002(engine, raws)
