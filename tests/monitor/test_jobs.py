@@ -16,6 +16,7 @@ from osswatch.model import Component, EcosystemName, Inventory, Location, Purl
 from osswatch.monitor.analysis import record_inventory
 from osswatch.monitor.job_records import job_record, record_job, start_job
 from osswatch.monitor.jobs import (
+    Job,
     JobContext,
     ingest_job,
     refresh_health_job,
@@ -23,10 +24,13 @@ from osswatch.monitor.jobs import (
     server_context,
     sync_job,
 )
+from osswatch.monitor.notify import dispatch
+from osswatch.monitor.notify.rules import ChannelKind, Event, RuleSpec, create_rule, deliveries_of
 from osswatch.monitor.portfolio import Portfolio
-from osswatch.monitor.queue import InProcessQueue
+from osswatch.monitor.queue import InProcessQueue, is_to_send
 from osswatch.scan import ScanResult
 from osswatch.store.portfolio_tables import findings, snapshots
+from tests.monitor.notify.conftest import LOOPBACK
 from tests.store_fixtures import OsvMirror
 
 DJANGO = Component(
@@ -177,6 +181,73 @@ def test_a_sync_skips_touched_projects_whose_findings_it_does_not_change(
     assert done.result["jobs"] == []
     assert _evaluated_at(portfolio, project_id) == before
     assert _open_ids(portfolio, project_id) == open_before
+
+
+class _Killed(BaseException):
+    """A worker's death at one point of a job: not an `Exception`, so no handler records the job failed."""
+
+
+def test_a_worker_killed_while_recording_a_reevaluation_loses_no_notification(
+    portfolio: Portfolio,
+    osv_mirror: OsvMirror,
+    shared_data: Path,
+    vulnerable_result: ScanResult,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    records = _real_records(shared_data)
+    numpy = next(c for c in vulnerable_result.inventory.components if c.name == "numpy")
+    held = next(i for i in sorted(records) if _lists(records[i], "numpy", numpy.version or ""))
+    _publish(osv_mirror, {i: data for i, data in records.items() if i != held})
+    context = _context(portfolio, osv_mirror.url)
+    InProcessQueue(context).submit(sync_job(["PyPI"], key="first"))
+    now = datetime.now(UTC)
+    team = portfolio.create_team("t", now=now).id
+    project_id = portfolio.create_project(team, "a", now=now).id
+    record_inventory(
+        portfolio, context.analyser, project_id=project_id, inventory=vulnerable_result.inventory, now=now
+    )
+    spec = RuleSpec(
+        name="hook", channel=ChannelKind.WEBHOOK, target="http://127.0.0.1:9/hook", min_severity="unknown"
+    )
+    rule, _ = create_rule(portfolio, team, spec, now=now, policy=LOOPBACK)
+
+    # The sync finds the new numpy advisory and plans one re-evaluation, run here by hand.
+    _publish(osv_mirror, records)
+    planned: list[Job] = []
+
+    def submit(job: Job) -> None:
+        is_to_send(portfolio, job)
+        planned.append(job)
+
+    submit(sync_job(["PyPI"], key="second"))
+    run_job(context, planned.pop().key, submit)
+    (reevaluation,) = planned
+
+    # The worker dies as the notification is recorded, before the commit: nothing of the job is kept.
+    recorded = dispatch._record
+    deaths = [_Killed()]
+
+    def dying(connection: object, rows: list[dict[str, object]]) -> int:
+        if deaths:
+            raise deaths.pop()
+        return recorded(connection, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dispatch, "_record", dying)
+    with pytest.raises(_Killed):
+        run_job(context, reevaluation.key, submit)
+    with portfolio.reading() as connection:
+        aliases = connection.execute(select(findings.c.vulnerability_id, findings.c.aliases)).all()
+    assert not any(held == row[0] or held in row[1] for row in aliases)  # the finding was rolled back
+    assert job_record(portfolio, reevaluation.key).status == "running"
+
+    # Redelivered: the finding is new again, and its notification is planned with it, once.
+    assert run_job(context, reevaluation.key, submit) is not None
+    (delivery,) = deliveries_of(portfolio, team, rule.id)
+    assert delivery.event == Event.NEW_FINDING
+    with portfolio.reading() as connection:
+        found = connection.execute(select(findings).where(findings.c.id == delivery.finding_id)).one()
+    assert held in (found.vulnerability_id, *found.aliases)
+    assert found.fixed_at is None
 
 
 def test_a_sync_without_changes_evaluates_nothing(

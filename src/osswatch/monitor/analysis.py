@@ -33,7 +33,7 @@ from osswatch.advisories.match import match_inventory
 from osswatch.advisories.store import AdvisoryStore, EcosystemStatus
 from osswatch.health.base import Health, health_from_json
 from osswatch.model import Component, Finding, Inventory
-from osswatch.monitor.ingest import IngestOutcome, ingest
+from osswatch.monitor.ingest import IngestOutcome, OutcomeHook, ingest
 from osswatch.monitor.portfolio import Portfolio, UnknownRecord
 from osswatch.monitor.stored_inventory import stored_component, stored_sources
 from osswatch.scan import PolicySetup, ScanResult, ecosystems_needed, judge, matchable
@@ -166,12 +166,21 @@ def server_analyser(
 
 
 def record_inventory(
-    portfolio: Portfolio, analyser: Analyser, *, project_id: int, inventory: Inventory, now: datetime
+    portfolio: Portfolio,
+    analyser: Analyser,
+    *,
+    project_id: int,
+    inventory: Inventory,
+    now: datetime,
+    then: OutcomeHook | None = None,
 ) -> tuple[ScanResult, IngestOutcome]:
-    """Judge an inventory and record it as the project's newest snapshot (system-wide: no team check)."""
+    """Judge an inventory and record it as the project's newest snapshot (system-wide: no team check).
+
+    `then` runs in the recording transaction with its outcome (notifications are planned so).
+    """
     name = _project_name(portfolio, project_id)
     result = analyser.analyse(inventory, project=name, now=now)
-    return result, ingest(portfolio, project_id, result, now)
+    return result, ingest(portfolio, project_id, result, now, then=then)
 
 
 def reevaluate(
@@ -181,11 +190,11 @@ def reevaluate(
     now: datetime,
     *,
     refresh_health: bool = False,
+    then: OutcomeHook | None = None,
 ) -> IngestOutcome | None:
     """Judge the project's latest snapshot again; None when it has no snapshot yet (or no longer exists)."""
-    return dict(reevaluate_all(portfolio, analyser, [project_id], now, refresh_health=refresh_health))[
-        project_id
-    ]
+    again = reevaluate_all(portfolio, analyser, [project_id], now, refresh_health=refresh_health, then=then)
+    return dict(again)[project_id]
 
 
 def reevaluate_all(
@@ -195,12 +204,14 @@ def reevaluate_all(
     now: datetime,
     *,
     refresh_health: bool = False,
+    then: OutcomeHook | None = None,
 ) -> Iterator[tuple[int, IngestOutcome | None]]:
     """Judge each project's latest snapshot again, all in one analysis; None for a project with none.
 
     The stored health is reused unless `refresh_health` (then the analyser's assessor tells it anew, and
-    the new health is stored). Each project's outcome is recorded in its own transaction as it is yielded,
-    so a failure part-way keeps the projects done before it. A project deleted meanwhile yields None.
+    the new health is stored). Each project's outcome is recorded in its own transaction as it is yielded
+    (`then` runs in it), so a failure part-way keeps the projects done before it. A project deleted
+    meanwhile yields None.
     """
     stored = stored_snapshots(portfolio, project_ids)
     fresh = refresh_health and analyser.health is not None
@@ -222,6 +233,7 @@ def reevaluate_all(
                 now,
                 snapshot_id=snapshot.snapshot_id,
                 store_health=fresh,
+                then=then,
             )
         except UnknownRecord:
             yield project_id, None  # deleted since it was read

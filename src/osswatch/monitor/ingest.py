@@ -7,6 +7,9 @@ and only moves `last_seen` of its findings, so a job retried after a crash does 
 
 Re-evaluation (new advisories, fresh health data) passes `snapshot_id`: the findings and the verdict of that
 existing snapshot are brought up to date, and no snapshot is added.
+
+What an outcome calls for (the notifications: `notify.dispatch.plan_deliveries`) is planned by the caller's
+`OutcomeHook`, inside the same transaction: recorded together with the findings, or not at all.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Row, bindparam, insert, or_, select, update
 
@@ -60,6 +63,16 @@ class IngestOutcome:
         return None not in (self.previous_passed, self.passed) and self.previous_passed != self.passed
 
 
+class OutcomeHook(Protocol):
+    """Runs in the transaction that records an outcome, after it is written (it plans what it calls for)."""
+
+    def __call__(
+        self, connection: Connection, project_id: int, outcome: IngestOutcome, now: datetime
+    ) -> object:
+        """Act on the outcome through `connection`; an error rolls the whole ingest back."""
+        ...
+
+
 def ingest(
     portfolio: Portfolio,
     project_id: int,
@@ -68,11 +81,13 @@ def ingest(
     *,
     snapshot_id: int | None = None,
     store_health: bool = True,
+    then: OutcomeHook | None = None,
 ) -> IngestOutcome:
     """Store `result` as the newest snapshot of the project and update its findings, in one transaction.
 
     With `snapshot_id` (re-evaluation), `result` is a new evaluation of that existing snapshot instead; its
     health is written only with `store_health` (a re-evaluation that reused the stored health leaves it).
+    `then` runs in the same transaction with the outcome, before the commit.
     """
     now = to_utc(now)
     scanned = scanned_findings(result.findings)
@@ -89,16 +104,19 @@ def ingest(
         plan = plan_changes(stored, scanned)
         _apply(connection, project_id=project_id, plan=plan, scanned=scanned, stored=stored, now=now)
         after = _changed_rows(connection, project_id, plan, now)
-    new_keys = set(plan.new)
-    return IngestOutcome(
-        snapshot_id=snapshot_id,
-        is_new_snapshot=is_new,
-        new=tuple(f for f in after.values() if f.key in new_keys),
-        reopened=tuple(after[i] for i in plan.reopened),
-        fixed=tuple(after[i] for i in plan.fixed),
-        previous_passed=previous_passed,
-        passed=None if result.verdict is None else result.verdict.is_passed,
-    )
+        new_keys = set(plan.new)
+        outcome = IngestOutcome(
+            snapshot_id=snapshot_id,
+            is_new_snapshot=is_new,
+            new=tuple(f for f in after.values() if f.key in new_keys),
+            reopened=tuple(after[i] for i in plan.reopened),
+            fixed=tuple(after[i] for i in plan.fixed),
+            previous_passed=previous_passed,
+            passed=None if result.verdict is None else result.verdict.is_passed,
+        )
+        if then is not None:
+            then(connection, project_id, outcome, now)
+    return outcome
 
 
 def _changed_rows(
@@ -317,4 +335,4 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + _CHUNK]
 
 
-__all__ = ["IngestOutcome", "ingest", "scanned_findings", "verdict_summary"]
+__all__ = ["IngestOutcome", "OutcomeHook", "ingest", "scanned_findings", "verdict_summary"]

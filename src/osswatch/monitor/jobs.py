@@ -21,7 +21,10 @@ Kinds (`JobKind`):
 Every job is keyed (kind + a content digest, a time slot, or the caller's key) and recorded in `jobs`
 (`job_records`). `run_job` skips a job already `done`, and runs a `running` one again (its worker died:
 ingest is idempotent by digest, re-evaluation by nature). Bad input fails a job for good; any other error
-is recorded and raised, so the queue retries it. Each outcome goes to `after_evaluation` (notifications).
+is recorded and raised, so the queue retries it. The notifications an ingest's or re-evaluation's outcome
+calls for are planned in the transaction that records it (`notify.dispatch.plan_deliveries`): a worker
+killed after that commit has planned them, one killed before has recorded nothing, and its redelivered
+job does both.
 """
 
 from __future__ import annotations
@@ -301,29 +304,21 @@ def _judge_again(
     portfolio: Portfolio, analyser: Analyser, project_ids: Sequence[int], *, refresh_health: bool
 ) -> dict[str, Any]:
     """Re-evaluate the projects as one batch; counts of what changed, and the projects gone or empty."""
+    from osswatch.monitor.notify.dispatch import plan_deliveries
+
     totals = {"evaluated": 0, "new": 0, "reopened": 0, "fixed": 0, "verdict_changed": 0}
     skipped: list[int] = []
-    now = _now()
-    for project_id, outcome in reevaluate_all(
-        portfolio, analyser, project_ids, now, refresh_health=refresh_health
-    ):
+    judged = reevaluate_all(
+        portfolio, analyser, project_ids, _now(), refresh_health=refresh_health, then=plan_deliveries
+    )
+    for project_id, outcome in judged:
         if outcome is None:  # no snapshot yet, or deleted since the job was planned
             skipped.append(project_id)
             continue
-        after_evaluation(portfolio, project_id, outcome, now)
         totals["evaluated"] += 1
         for name, count in outcome_counts(outcome).items():
             totals[name] += int(count)
     return {**totals, "skipped": skipped}
-
-
-def after_evaluation(portfolio: Portfolio, project_id: int, outcome: IngestOutcome, now: datetime) -> None:
-    """Hand one ingest's or re-evaluation's outcome to the notifications (which plan the deliveries)."""
-    from osswatch.monitor.notify.dispatch import dispatch
-
-    planned = dispatch(portfolio, project_id, outcome, now)
-    if planned:
-        _log.info("project %d: %d notifications planned", project_id, planned)
 
 
 def outcome_counts(outcome: IngestOutcome) -> dict[str, int]:
@@ -358,7 +353,6 @@ __all__ = [
     "JobContext",
     "JobKind",
     "Submit",
-    "after_evaluation",
     "all_project_ids",
     "ingest_job",
     "notify_job",

@@ -1,4 +1,4 @@
-"""An uploaded file becomes a project snapshot: parse, the server's analysis, then notifications.
+"""An uploaded file becomes a project snapshot: parse, analyse, record with the notifications it calls for.
 
 The API's synchronous path and the `ingest_snapshot` job both come here, so an upload is parsed, judged and
 notified about the same way whether a request or a worker records it.
@@ -44,16 +44,14 @@ def record_upload(
     data: bytes,
     now: datetime,
 ) -> tuple[ScanResult, IngestOutcome]:
-    """Parse, judge and record one upload into one of the team's projects, then plan its notifications."""
-    from osswatch.monitor.notify.dispatch import dispatch
+    """Parse, judge and record an upload into a team's project, with the notifications it calls for."""
+    from osswatch.monitor.notify.dispatch import plan_deliveries
 
     portfolio.project(team_id, project_id)  # UnknownRecord for another team's project
     inventory = parse_upload(filename, data)
-    result, outcome = record_inventory(
-        portfolio, analyser, project_id=project_id, inventory=inventory, now=now
+    return record_inventory(
+        portfolio, analyser, project_id=project_id, inventory=inventory, now=now, then=plan_deliveries
     )
-    dispatch(portfolio, project_id, outcome, now)
-    return result, outcome
 
 
 __all__ = ["parse_upload", "record_upload"]

@@ -1,8 +1,9 @@
 """Planning notifications from what changed, and sending the planned ones: the two entry points of jobs.
 
-- `dispatch(portfolio, project_id, outcome, now)`: after each ingest or re-evaluation, plans one delivery
-  per matching rule and event of the `IngestOutcome` (new, reopened and fixed findings at or above the
-  rule's `min_severity`; a changed policy verdict) and records it as `pending` with its rendered payload.
+- `plan_deliveries(connection, project_id, outcome, now)`: in the very transaction of each ingest or
+  re-evaluation (its `OutcomeHook`), plans one delivery per matching rule and event of the `IngestOutcome`
+  (new, reopened and fixed findings at or above the rule's `min_severity`; a changed policy verdict) and
+  records it as `pending` with its rendered payload; `dispatch` does the same in a transaction of its own.
 - `expired_waivers(portfolio, now)`: plans `waiver_expired` once per `accepted_risk` decision that is a
   finding's current decision, has expired, and whose finding is still open.
 - `deliver_due(portfolio, now)`: sends every pending delivery whose time has come, periodically
@@ -57,25 +58,45 @@ class _Project:
 
 
 def dispatch(portfolio: Portfolio, project_id: int, outcome: IngestOutcome, now: datetime) -> int:
-    """Plan the deliveries the outcome of one ingest calls for; the number of deliveries newly planned."""
-    if not (outcome.new or outcome.reopened or outcome.fixed or outcome.is_verdict_changed):
-        return 0  # nothing any rule listens for: no transaction (a sync re-evaluates hundreds of projects)
-    now = to_utc(now)
-    # Planned in a read, recorded in a write only when there is something to record: most projects' teams
-    # have no rule for most outcomes, and on SQLite every write transaction waits for the others.
-    with portfolio.reading() as connection:
-        project = _project(connection, project_id)
-        rules = _rules(connection, project, None)
-        evaluated_at = _evaluated_at(connection, outcome.snapshot_id) or now
-        rows = [
-            _row(rule, notice, key, now)
-            for rule in rules
-            for notice, key in _outcome_notices(rule, project, outcome, evaluated_at)
-        ]
-    if not rows:
+    """Plan, in a transaction of its own, the deliveries one outcome calls for; how many were newly planned.
+
+    Ingest and re-evaluation plan through `plan_deliveries` inside their own transaction instead (see
+    there); this is for an outcome already recorded.
+    """
+    if not calls_for_notice(outcome):
         return 0
     with portfolio.writing() as connection:
-        return _record(connection, rows)  # keyed: a row planned twice is recorded once
+        return plan_deliveries(connection, project_id, outcome, now)
+
+
+def calls_for_notice(outcome: IngestOutcome) -> bool:
+    """False when the outcome holds nothing any rule listens for (most re-evaluations after a sync)."""
+    return bool(outcome.new or outcome.reopened or outcome.fixed or outcome.is_verdict_changed)
+
+
+def plan_deliveries(connection: Connection, project_id: int, outcome: IngestOutcome, now: datetime) -> int:
+    """Plan the deliveries the outcome calls for, in the caller's transaction; how many were newly planned.
+
+    `ingest` calls it in the transaction that records the outcome (an `OutcomeHook`), so the findings and
+    the deliveries they call for are committed together: a worker dying after the commit has planned them
+    already, one dying before leaves neither, and the redelivered job records both. (Planned afterwards,
+    in a transaction of its own, a death in between lost them for good: the re-run ingest finds the
+    findings stored and reports nothing new.)
+    """
+    if not calls_for_notice(outcome):
+        return 0  # nothing any rule listens for: no query
+    now = to_utc(now)
+    project = _project(connection, project_id)
+    rules = _rules(connection, project, None)
+    if not rules:
+        return 0
+    evaluated_at = _evaluated_at(connection, outcome.snapshot_id) or now
+    rows = [
+        _row(rule, notice, key, now)
+        for rule in rules
+        for notice, key in _outcome_notices(rule, project, outcome, evaluated_at)
+    ]
+    return _record(connection, rows)  # keyed: a row planned twice is recorded once
 
 
 def _outcome_notices(
@@ -246,4 +267,13 @@ def _record(connection: Connection, rows: list[dict[str, Any]]) -> int:
     return sum(len(connection.execute(statement, row).all()) for row in unique)
 
 
-__all__ = ["CLAIM_LEASE", "DeliveryReport", "RetryPolicy", "deliver_due", "dispatch", "expired_waivers"]
+__all__ = [
+    "CLAIM_LEASE",
+    "DeliveryReport",
+    "RetryPolicy",
+    "calls_for_notice",
+    "deliver_due",
+    "dispatch",
+    "expired_waivers",
+    "plan_deliveries",
+]
