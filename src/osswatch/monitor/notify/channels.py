@@ -10,7 +10,10 @@ most `MAX_ERROR_BODY` bytes of an answer. A generic webhook is signed (see `sign
     X-Osswatch-Timestamp: <unix seconds>
     X-Osswatch-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>." + raw body)>
 
-Email uses `OSSWATCH_SMTP_HOST`, `_PORT`, `_USER`, `_PASSWORD`, `_FROM` and `_STARTTLS` (`SmtpSettings`).
+Email uses `OSSWATCH_SMTP_HOST`, `_PORT`, `_USER`, `_PASSWORD`, `_FROM`, `_STARTTLS` and `_CA_FILE`
+(`SmtpSettings`). STARTTLS always verifies the server's certificate and host name; `OSSWATCH_SMTP_CA_FILE`
+only changes which CAs are trusted. A login (`_USER`) is refused without STARTTLS: the password never
+crosses the network in clear.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
@@ -194,6 +198,10 @@ class SmtpSettings:
     password: str | None = field(default=None, repr=False)
     sender: str = "osswatch@localhost"
     is_starttls: bool = False
+    ca_file: Path | None = None
+    """PEM file of the CA certificates that STARTTLS trusts *instead of* the system store (like curl's
+    `--cacert`): a private relay is trusted for its own CA only. Concatenate the public roots into the file
+    if they are wanted too. Verification of the certificate and host name is never turned off."""
     timeout: float = 10.0
 
     @classmethod
@@ -214,6 +222,7 @@ class SmtpSettings:
             password=env.get("OSSWATCH_SMTP_PASSWORD") or None,
             sender=env.get("OSSWATCH_SMTP_FROM") or "osswatch@localhost",
             is_starttls=is_starttls,
+            ca_file=Path(ca_file) if (ca_file := env.get("OSSWATCH_SMTP_CA_FILE", "").strip()) else None,
         )
 
 
@@ -233,10 +242,11 @@ class EmailChannel:
         except TargetRefused as e:
             raise DeliveryFailed(f"target refused: {e}", is_permanent=True) from e
         mail = email_of(message, settings.sender, recipients)
+        context = _tls_context(settings)
         try:
             with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
-                if settings.is_starttls:
-                    smtp.starttls(context=ssl.create_default_context())
+                if context is not None:
+                    smtp.starttls(context=context)
                 if settings.user:
                     smtp.login(settings.user, settings.password or "")
                 smtp.send_message(mail)
@@ -245,8 +255,36 @@ class EmailChannel:
             text = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
             is_permanent = e.smtp_code >= 500
             raise DeliveryFailed(f"SMTP answered {e.smtp_code}: {text}", is_permanent=is_permanent) from e
+        except ssl.SSLCertVerificationError as e:
+            # Retryable: the relay's certificate (or our CA file) may be fixed before the attempts run out.
+            where = f"SMTP {settings.host}:{settings.port}"
+            raise DeliveryFailed(
+                f"{where} failed: certificate verification failed: {e.verify_message}"
+            ) from e
         except (smtplib.SMTPException, OSError) as e:
             raise DeliveryFailed(f"SMTP {settings.host}:{settings.port} failed: {e}") from e
+
+
+def _tls_context(settings: SmtpSettings) -> ssl.SSLContext | None:
+    """The context STARTTLS uses (None without STARTTLS): verifying, with the CA file when one is set."""
+    if not settings.is_starttls:
+        if settings.ca_file is not None:
+            message = f"OSSWATCH_SMTP_CA_FILE is set ({settings.ca_file}) but OSSWATCH_SMTP_STARTTLS is not"
+            raise DeliveryFailed(message, is_permanent=True)
+        if settings.user:
+            # smtplib would log in over the plain connection: the password would cross the network in clear.
+            message = "OSSWATCH_SMTP_USER is set but OSSWATCH_SMTP_STARTTLS is not: no login without TLS"
+            raise DeliveryFailed(message, is_permanent=True)
+        return None
+    if settings.ca_file is None:
+        return ssl.create_default_context()
+    try:
+        return ssl.create_default_context(cafile=settings.ca_file)
+    except OSError as e:  # missing, unreadable, or no PEM certificate in it (ssl.SSLError)
+        message = (
+            f"cannot load CA certificates from OSSWATCH_SMTP_CA_FILE {settings.ca_file}: {e.strerror or e}"
+        )
+        raise DeliveryFailed(message, is_permanent=True) from e
 
 
 def email_of(message: Outgoing, sender: str, recipients: tuple[str, ...]) -> EmailMessage:
