@@ -22,9 +22,9 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from osswatch.advisories.match_form import decoded
 from osswatch.advisories.severity import database_word, word_of
 from osswatch.model import Advisory, AdvisoryId, Severity
+from osswatch.store.json_text import decoded
 
 _encode = json.JSONEncoder(separators=(",", ":")).encode
 

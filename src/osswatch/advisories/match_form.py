@@ -13,8 +13,9 @@ entry, so the matcher evaluates both the same way. The JSON is ASCII-escaped: th
 ASCII text whatever characters the record holds.
 
 Speed: a cold lookup unpacks every candidate's value (17,079 in benchmarks/match.py), so `unpacked`
-calls the JSON decoder's C scanner directly (1.0 µs for a typical value against 4.2 µs through
-`json.loads`) and builds its named tuples with `tuple.__new__` (3.9 µs against 6.0 µs per value).
+calls the JSON decoder's C scanner directly (`osswatch.store.json_text`: 1.0 µs for a typical value
+against 4.2 µs through `json.loads`) and builds its named tuples with `tuple.__new__` (3.9 µs against
+6.0 µs per value).
 The whole change — match-ready and finding forms, no record parsed — measured:
 benchmarks/match.py, 10,000 components, 500,000 records, 10% on packages with advisories (8,429
 findings), old and new code alternated, 9 fresh processes each, 2-CPU machine at load 0.85-0.97: cold
@@ -26,10 +27,11 @@ the time goes)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from osswatch.model import Affected, RangeType
+from osswatch.store.json_text import decoded
 
 Events = tuple[tuple[str, str], ...]
 """A range's events as `(kind, version)` pairs (`("fixed", "1.2")`), in record order."""
@@ -122,21 +124,12 @@ def unpacked(text: str) -> tuple[MatchEntry, ...]:
     )
 
 
-def decoded(text: str) -> Any:
-    """The JSON value of a stored form (written by this package: no surrounding whitespace)."""
-    # The decoder's C scanner itself: `json.loads` adds three times its cost in Python-level checks.
-    return _scan(text, 0)[0]
-
-
 _new = tuple.__new__
-# The decoder's scanner (`_json.make_scanner` over its settings); typeshed does not declare it.
-_scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 __all__ = [
     "Events",
     "MatchEntry",
     "MatchRange",
-    "decoded",
     "entry_of",
     "joined",
     "packed",

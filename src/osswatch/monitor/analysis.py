@@ -18,7 +18,6 @@ offline: an upload never waits on a registry), the daily refresh job fetches (`o
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -35,8 +34,9 @@ from osswatch.health.base import Health, health_from_json
 from osswatch.model import Component, Finding, Inventory
 from osswatch.monitor.ingest import IngestOutcome, OutcomeHook, ingest
 from osswatch.monitor.portfolio import Portfolio, UnknownRecord
-from osswatch.monitor.stored_inventory import stored_component, stored_sources
+from osswatch.monitor.stored_inventory import component_of_columns, stored_columns, stored_sources
 from osswatch.scan import PolicySetup, ScanResult, ecosystems_needed, judge, matchable
+from osswatch.store.json_text import decoded
 from osswatch.store.portfolio_tables import projects, snapshot_components, snapshots
 
 _CHUNK = 500  # ids per IN list
@@ -287,13 +287,12 @@ def stored_snapshots(portfolio: Portfolio, project_ids: Sequence[int]) -> dict[i
 
 
 def _component_rows(connection: Connection, snapshot_ids: Sequence[int]) -> dict[int, list[Any]]:
-    """The component rows of each snapshot, in stored order; health as its JSON text (`health_text`)."""
-    columns = [c for c in snapshot_components.c if c.name != "health"]
+    """The component rows of each snapshot, in stored order: `stored_columns()`, the health's JSON text."""
     health_text = cast(snapshot_components.c.health, Text).label("health_text")
     found: dict[int, list[Any]] = {}
     for chunk in _chunks(sorted(snapshot_ids)):
         query = (
-            select(*columns, health_text)
+            select(*stored_columns(), health_text, snapshot_components.c.snapshot_id)
             .where(snapshot_components.c.snapshot_id.in_(chunk))
             .order_by(snapshot_components.c.snapshot_id, snapshot_components.c.id)
         )
@@ -308,7 +307,7 @@ def _stored_snapshot(
     components: list[Component] = []
     health: dict[Component, Health] = {}
     for row in rows:
-        component = stored_component(row._mapping)
+        component = component_of_columns(row)
         components.append(component)
         stored = None if row.health_text is None else _health_of(row.health_text)
         if stored is not None:
@@ -324,7 +323,7 @@ def _health_of(text: str) -> Health | None:
     Every project using a package version stores the same document (and every unassessed one the same
     `unknown`), so a batch of projects decodes each once.
     """
-    document = json.loads(text)
+    document = decoded(text)
     return None if document is None else health_from_json(document)
 
 
