@@ -17,7 +17,7 @@ from osswatch.monitor.job_records import JobRecord, job_record
 from osswatch.monitor.jobs import JobKind, ingest_job, server_context
 from osswatch.monitor.portfolio import Portfolio
 from osswatch.monitor.queue import ROUTES, InProcessQueue, open_queue
-from osswatch.monitor.redis_queue import BrokerSettings, RedisQueue
+from osswatch.monitor.redis_queue import POLL_ENV, BrokerSettings, RedisQueue
 from osswatch.monitor.schedule import Schedule, due_jobs, parse_interval, slot_key
 
 pytestmark = pytest.mark.redis
@@ -87,6 +87,35 @@ def test_the_actors_follow_the_routes(portfolio: Portfolio, namespace: str) -> N
     assert ROUTES[JobKind.INGEST_SNAPSHOT].priority < min(
         r.priority for k, r in ROUTES.items() if k != "ingest_snapshot"
     )
+
+
+def test_idle_consumers_look_again_within_the_poll_interval(
+    portfolio: Portfolio, namespace: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(POLL_ENV, "250")
+    settings = BrokerSettings.from_env()
+    assert settings.idle_poll_ms == 250
+    queue = RedisQueue(REDIS, portfolio, None, BrokerSettings(namespace=namespace, idle_poll_ms=250))
+    try:
+        # Dramatiq's workers ask for a 1 s idle timeout; the backoff of an empty queue stops at 250 ms.
+        consumer = queue.broker.consume("ingest", prefetch=1, timeout=1000)
+        assert consumer.timeout == 250  # type: ignore[attr-defined]
+        assert queue.broker.consume("ingest", prefetch=1, timeout=50).timeout == 50  # type: ignore[attr-defined]
+        # An empty queue: each call sleeps its backoff (5 ms doubling, jittered). Capped at 250 ms, twenty
+        # misses sleep at most 4.1 s; at Dramatiq's 1 s they would sleep at least 7.3 s.
+        started = time.monotonic()
+        misses = [next(consumer) for _ in range(20)]
+        assert misses == [None] * 20
+        assert time.monotonic() - started < 5.5
+    finally:
+        queue.close()
+
+
+@pytest.mark.parametrize("value", ["soon", "5", "600000"])
+def test_a_bad_poll_interval_is_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv(POLL_ENV, value)
+    with pytest.raises(InputError, match=POLL_ENV):
+        BrokerSettings.from_env()
 
 
 @pytest.mark.parametrize(
