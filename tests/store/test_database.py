@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
 
 from osswatch.errors import StoreError
-from osswatch.store.database import create_database_engine, current_revision, head_revision, open_database
+from osswatch.store.database import (
+    PAGE_SIZE,
+    create_database_engine,
+    current_revision,
+    head_revision,
+    open_database,
+)
 from osswatch.store.schema import metadata
 
 
@@ -34,6 +41,22 @@ def test_sqlite_is_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+            assert connection.exec_driver_sql("PRAGMA page_size").scalar() == PAGE_SIZE == 16384
+    finally:
+        engine.dispose()
+
+
+def test_an_existing_sqlite_database_keeps_its_page_size(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.execute("PRAGMA page_size = 4096")
+    old.execute("CREATE TABLE kept (x INTEGER)")
+    old.close()
+    engine = open_database(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA page_size").scalar() == 4096
+            assert "advisories" in inspect(connection).get_table_names()
     finally:
         engine.dispose()
 

@@ -16,7 +16,6 @@ the same order. Decoded, it is a `FindingDetails` equal to `details_of` the pars
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
@@ -24,9 +23,7 @@ from typing import Any, NamedTuple
 
 from osswatch.advisories.severity import database_word, word_of
 from osswatch.model import Advisory, AdvisoryId, Severity
-from osswatch.store.json_text import decoded
-
-_encode = json.JSONEncoder(separators=(",", ":")).encode
+from osswatch.store.json_text import decoded, encoded
 
 
 class FindingDetails(NamedTuple):
@@ -66,7 +63,7 @@ def details_of(advisory: Advisory) -> FindingDetails:
 
 def record_part(advisory: Advisory) -> str:
     """The record-wide part of the form, from a parsed record."""
-    return _encode(
+    return encoded(
         [
             list(advisory.aliases),
             advisory.summary,
@@ -80,13 +77,16 @@ def record_part(advisory: Advisory) -> str:
 
 def record_part_raw(raw: dict[str, Any], published: datetime | None) -> str:
     """The same part from a well-formed OSV record (`osv_record` checked it), `published` parsed."""
-    return _encode(
+    # List comprehensions, not generators: a sync writes this for every record.
+    references = raw.get("references")
+    severity = raw.get("severity")
+    return encoded(
         [
             raw.get("aliases") or [],
             raw.get("summary") or "",
-            _time(published),
-            list(_distinct(reference["url"] for reference in raw.get("references") or ())),
-            [[entry["type"], entry["score"]] for entry in raw.get("severity") or ()],
+            None if published is None else published.isoformat(),
+            list(dict.fromkeys([reference["url"] for reference in references])) if references else [],
+            [[entry["type"], entry["score"]] for entry in severity] if severity else [],
             word_of(raw.get("database_specific")),
         ]
     )
@@ -107,12 +107,15 @@ def _pairs(severity: Iterable[Severity]) -> list[list[str]]:
 
 def entry_part(severity: Iterable[Severity]) -> str:
     """The part for one `affected[]` entry: its `severity[]`, from a parsed entry."""
-    return _encode(_pairs(severity))
+    return encoded(_pairs(severity))
 
 
 def entry_part_raw(entry: dict[str, Any]) -> str:
     """The same part from a well-formed OSV `affected[]` object."""
-    return _encode([[severity["type"], severity["score"]] for severity in entry.get("severity") or ()])
+    severity = entry.get("severity")
+    if not severity:
+        return "[]"  # most entries: no encoding needed
+    return encoded([[item["type"], item["score"]] for item in severity])
 
 
 def joined(record: str, entries: Iterable[str]) -> str:

@@ -26,18 +26,16 @@ the time goes)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from osswatch.model import Affected, RangeType
-from osswatch.store.json_text import decoded
+from osswatch.store.json_text import decoded, encoded
 
 Events = tuple[tuple[str, str], ...]
 """A range's events as `(kind, version)` pairs (`("fixed", "1.2")`), in record order."""
 
 _GIT = RangeType.GIT.value
-_encode = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def packed(affected: Affected) -> str:
@@ -62,7 +60,7 @@ def packed_raw(ecosystem: str, entry: dict[str, Any]) -> str:
 
 
 def _pack(ecosystem: str, name: str, ranges: list[list[Any]], versions: Sequence[str]) -> str:
-    return _encode([ecosystem, name, ranges, list(versions)])
+    return encoded([ecosystem, name, ranges, list(versions)])
 
 
 def joined(entries: Iterable[str]) -> str:

@@ -423,6 +423,11 @@ def index_rows(record: RecordKeys) -> list[tuple[str, str, AdvisoryId, str, str]
     """Rows of `affected_packages` (ecosystem, name, advisory_id, match, finding): one per package."""
     if record.is_withdrawn:
         return []  # never matched, so never looked up
+    if len(record.packages) == 1:  # most records: one entry, one package
+        (package,) = record.packages
+        ecosystem, name = index_key(package.ecosystem, package.name)
+        finding = finding_form.joined(record.finding, record.entry_findings)
+        return [(ecosystem, name, record.id, match_form.joined(record.entries), finding)]
     entries: dict[tuple[str, str], list[int]] = {}
     for index, package in enumerate(record.packages):
         entries.setdefault(index_key(package.ecosystem, package.name), []).append(index)

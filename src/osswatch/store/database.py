@@ -4,6 +4,13 @@ SQLite: pysqlite opens transactions lazily and commits on its own around DDL, so
 transaction handling is switched off and SQLAlchemy's `begin` emits `BEGIN IMMEDIATE` itself
 (https://docs.sqlalchemy.org/en/20/dialects/sqlite.html#serializable-isolation-savepoints-transactional-ddl):
 a sync is then one real transaction, and two writers wait (`busy_timeout`) instead of deadlocking.
+
+A new SQLite database gets 16 KiB pages (`PAGE_SIZE`; SQLite's default is 4 KiB). Most stored OSV records
+are 1-10 KB of JSON: in 4 KiB pages the larger ones spill into chains of overflow pages, and every
+write of the index rows beside them touches more pages. Measured with benchmarks/sync.py (best of 5,
+importing into a fresh database; the ratio is to merely unzipping and parsing the archive): Go 0.41 s
+(3.35×) → 0.32 s (2.88×), PyPI 0.26 s (3.18×) → 0.22 s (2.76×); 32 and 64 KiB pages gave the same.
+A database created earlier keeps its page size (`VACUUM` would apply the new one).
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ WRITE_OPTION = "osswatch_write"
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _BUSY_TIMEOUT_MS = 30_000
+PAGE_SIZE = 16_384
+"""The page size of a new SQLite database (see the module doc); ignored by one that has tables."""
 
 
 def create_database_engine(url: str) -> Engine:
@@ -47,6 +56,7 @@ def create_database_engine(url: str) -> Engine:
 def _on_sqlite_connect(dbapi_connection: Any, _record: object) -> None:
     dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see the module docstring)
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # before WAL: a WAL database's is fixed once created
     cursor.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA foreign_keys = ON")
