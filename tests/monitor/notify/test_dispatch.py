@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from osswatch.inventory.base import Document
 from osswatch.monitor.ingest import ingest
+from osswatch.monitor.notify import dispatch as dispatch_module
 from osswatch.monitor.notify.channels import Channel, open_channels
 from osswatch.monitor.notify.dispatch import (
     DeliveryReport,
@@ -27,8 +28,9 @@ from osswatch.monitor.notify.dispatch import (
     deliver_due,
     dispatch,
     expired_waivers,
+    plan_deliveries,
 )
-from osswatch.monitor.notify.messages import SCHEMA
+from osswatch.monitor.notify.messages import SCHEMA, Notice, render
 from osswatch.monitor.notify.rules import (
     ChannelKind,
     Delivery,
@@ -420,3 +422,32 @@ def test_a_renewed_or_fixed_waiver_is_not_notified(
 
     assert expired_waivers(portfolio, expires + timedelta(hours=1)) == 0  # renewed, and fixed
     assert expired_waivers(portfolio, expires + timedelta(days=10)) == 1  # the renewal ran out
+
+
+def test_a_rule_that_cannot_be_rendered_never_fails_the_ingest(
+    portfolio: Portfolio,
+    current_result: ScanResult,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    team, project = _setup(portfolio)
+    hook, _ = _rule(
+        portfolio, team, ChannelKind.WEBHOOK, "http://127.0.0.1:9/hook", events=[Event.NEW_FINDING]
+    )
+    slack, _ = _rule(
+        portfolio, team, ChannelKind.SLACK, "http://127.0.0.1:9/slack", events=[Event.NEW_FINDING]
+    )
+    rendered = render
+
+    def broken_for_slack(channel: ChannelKind, notice: Notice) -> dict[str, Any]:
+        if channel is ChannelKind.SLACK:
+            raise KeyError("a bug in the Slack message")
+        return rendered(channel, notice)
+
+    monkeypatch.setattr(dispatch_module, "render", broken_for_slack)
+    outcome = ingest(portfolio, project, current_result, T0, then=plan_deliveries)
+
+    assert outcome.new  # recorded, with the deliveries of the rule that could be rendered
+    assert len(_deliveries(portfolio, team, hook)) == len(outcome.new)
+    assert _deliveries(portfolio, team, slack) == []
+    assert f"rule {slack} of project {project}: its notifications could not be planned" in caplog.text

@@ -18,6 +18,7 @@ is retried with exponential backoff until `RetryPolicy.max_attempts`, then marke
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -48,6 +49,8 @@ from osswatch.store.portfolio_tables import (
     snapshots,
     triage,
 )
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -81,7 +84,8 @@ def plan_deliveries(connection: Connection, project_id: int, outcome: IngestOutc
     the deliveries they call for are committed together: a worker dying after the commit has planned them
     already, one dying before leaves neither, and the redelivered job records both. (Planned afterwards,
     in a transaction of its own, a death in between lost them for good: the re-run ingest finds the
-    findings stored and reports nothing new.)
+    findings stored and reports nothing new.) A rule whose messages cannot be rendered (a bug) is logged
+    and skipped rather than failing the ingest: an upload is never refused because of a notification rule.
     """
     if not calls_for_notice(outcome):
         return 0  # nothing any rule listens for: no query
@@ -91,11 +95,17 @@ def plan_deliveries(connection: Connection, project_id: int, outcome: IngestOutc
     if not rules:
         return 0
     evaluated_at = _evaluated_at(connection, outcome.snapshot_id) or now
-    rows = [
-        _row(rule, notice, key, now)
-        for rule in rules
-        for notice, key in _outcome_notices(rule, project, outcome, evaluated_at)
-    ]
+    rows: list[dict[str, Any]] = []
+    for rule in rules:
+        try:
+            rows.extend(
+                _row(rule, notice, key, now)
+                for notice, key in _outcome_notices(rule, project, outcome, evaluated_at)
+            )
+        except Exception:  # noqa: BLE001 — a rule that cannot be rendered must not fail the upload
+            _log.exception(
+                "rule %d of project %d: its notifications could not be planned", rule.id, project_id
+            )
     return _record(connection, rows)  # keyed: a row planned twice is recorded once
 
 
