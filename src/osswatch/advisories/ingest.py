@@ -74,6 +74,8 @@ def unstorable(keys: RecordKeys) -> str | None:
     for text in texts:
         if "\x00" in text:
             return f"{text!r} contains a NUL character"
+        if text.isascii():  # nearly every id and name: encodable, no need to try
+            continue
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as e:

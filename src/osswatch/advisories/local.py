@@ -59,7 +59,10 @@ def _import_archive(
 ) -> SyncSummary:
     with open_archive(path, origin=str(path)) as archive, store.writing() as writer:
         ingest = Ingest(writer, source=source, total=len(archive.members), on_progress=on_progress)
-        ingest.add_all(parse_record(name, data, origin=f"{path}:{name}") for name, data in archive.records())
+        records = archive.records()
+        ingest.add_all(
+            parse_record(name, data, origin=f"{path}:{name}", source=source) for name, data in records
+        )
         ingest.finish(removing_others=True)
         writer.record_sync(
             ecosystem=source,

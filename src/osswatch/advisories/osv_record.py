@@ -154,6 +154,7 @@ def ecosystem_name(ecosystem: str) -> EcosystemName:
     return canonical_ecosystem(ecosystem) or EcosystemName(ecosystem)
 
 
+@lru_cache(maxsize=8192)  # validation and keys read each time of a record twice; datetimes are immutable
 def parse_time(text: str) -> datetime:
     """An RFC 3339 timestamp as an aware UTC datetime (naive ones are read as UTC); ValueError if bad."""
     value = datetime.fromisoformat(text)

@@ -86,7 +86,8 @@ def _sync_archive(
         with open_archive(path, origin=url) as archive, store.writing() as writer:
             ingest = Ingest(writer, source=ecosystem, total=len(archive.members), on_progress=on_progress)
             ingest.add_all(
-                parse_record(name, data, origin=f"{url}:{name}") for name, data in archive.records()
+                parse_record(name, data, origin=f"{url}:{name}", source=ecosystem)
+                for name, data in archive.records()
             )
             ingest.finish(removing_others=True)
             writer.record_sync(
@@ -143,7 +144,8 @@ def _sync_changed(
         ingest = Ingest(writer, source=ecosystem, total=len(changed), on_progress=None)
         ingest.skipped = len(failed)
         ingest.add_all(
-            parse_record(name, data, origin=mirror.url_of(ecosystem, name)) for name, data in fetched
+            parse_record(name, data, origin=mirror.url_of(ecosystem, name), source=ecosystem)
+            for name, data in fetched
         )
         ingest.remove_unlisted({entry.id for entry in listing})
         writer.record_sync(
