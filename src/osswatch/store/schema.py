@@ -61,6 +61,7 @@ affected_packages = Table(
         doc="what a finding shows of the advisory for this package (osswatch.advisories.finding_form)",
     ),
     Index("ix_affected_packages_advisory", "advisory_id"),
+    sqlite_with_rowid=False,  # stored in key order on SQLite: a package's rows share pages (migration 0015)
 )
 """Which advisories name which package, with what matching and findings need (withdrawn: not indexed)."""
 
