@@ -101,6 +101,8 @@ def test_idle_consumers_look_again_within_the_poll_interval(
         consumer = queue.broker.consume("ingest", prefetch=1, timeout=1000)
         assert consumer.timeout == 250  # type: ignore[attr-defined]
         assert queue.broker.consume("ingest", prefetch=1, timeout=50).timeout == 50  # type: ignore[attr-defined]
+        # Delay queues (retries waiting out their backoff) keep Dramatiq's own idle timeout.
+        assert queue.broker.consume("ingest.DQ", prefetch=1, timeout=1000).timeout == 1000  # type: ignore[attr-defined]
         # An empty queue: each call sleeps its backoff (5 ms doubling, jittered). Capped at 250 ms, twenty
         # misses sleep at most 4.1 s; at Dramatiq's 1 s they would sleep at least 7.3 s.
         started = time.monotonic()
