@@ -19,6 +19,7 @@ from osswatch.advisories.osv_record import parse_advisory, record_keys
 from osswatch.advisories.severity import highest, rating_of
 from osswatch.advisories.store import AdvisoryStore, StoredRecord, index_key, index_rows
 from osswatch.model import Advisory, AdvisoryId, Affected, Component, EcosystemName, Finding, Location
+from tests.advisories.probes import probe_components
 
 V3_CRITICAL = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
 V3_LOW = "CVSS:3.1/AV:N/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N"
@@ -46,22 +47,6 @@ def _key(entry: Affected) -> tuple[str, str]:
     return index_key(entry.package.ecosystem, entry.package.name)
 
 
-def _components(records: list[Advisory]) -> list[Component]:
-    """Each package of the records at its fixed, introduced and first listed versions."""
-    wanted: dict[tuple[str, str, str], None] = {}
-    for record in records:
-        for entry in record.affected:
-            versions = {e.version for r in entry.ranges for e in r.events} | set(entry.versions[:3])
-            for version in sorted(versions):
-                wanted[entry.package.ecosystem, entry.package.name, version] = None
-    return [
-        Component(
-            name=name, version=version, ecosystem=EcosystemName(eco), purl=None, location=Location(path="x")
-        )
-        for eco, name, version in wanted
-    ]
-
-
 def _as_whole_records_show(finding: Finding, records: dict[AdvisoryId, Advisory]) -> Finding:
     """`finding` with what it shows of its advisories taken from their whole parsed records."""
     matched = [records[i] for i in finding.sources]
@@ -85,7 +70,7 @@ def test_store_findings_are_those_of_the_whole_records(
     shared_data: Path, database_url: str, ecosystem: str
 ) -> None:
     records = [parse_advisory(raw, origin="t") for raw in _raws(shared_data, ecosystem)]
-    components = _components(records[::2])
+    components = probe_components(records[::2], listed=3)
     with AdvisoryStore.open(database_url) as store:
         import_path(store, shared_data / "osv" / ecosystem / "all.zip")
         found = match_inventory(components, store)

@@ -18,8 +18,8 @@ from osswatch.advisories.base import InMemoryAdvisories
 from osswatch.advisories.match import match_inventory
 from osswatch.advisories.osv_record import parse_advisory, record_keys
 from osswatch.advisories.store import AdvisoryStore, StoredRecord, digest, encode, index_rows
-from osswatch.model import Advisory, Component, EcosystemName, Location
 from osswatch.store.schema import affected_packages
+from tests.advisories.probes import probe_components
 from tests.store.migration_checks import differences, migrating, pypi_records
 
 # The index as revision 0013 left it: match-ready entries, no finding form.
@@ -71,22 +71,6 @@ def _write_as_0013(engine: Engine, raws: list[dict[str, Any]]) -> None:
         connection.execute(sa.insert(OLD_INDEX), index)
 
 
-def _components(records: list[Advisory]) -> list[Component]:
-    """Each package of the records at each of its event and listed versions."""
-    wanted: dict[tuple[str, str, str], None] = {}
-    for record in records:
-        for entry in record.affected:
-            versions = {e.version for r in entry.ranges for e in r.events} | set(entry.versions[:4])
-            for version in sorted(versions):
-                wanted[entry.package.ecosystem, entry.package.name, version] = None
-    return [
-        Component(
-            name=name, version=version, ecosystem=EcosystemName(eco), purl=None, location=Location(path="x")
-        )
-        for eco, name, version in wanted
-    ]
-
-
 def _rows(engine: Engine) -> set[tuple[Any, ...]]:
     with engine.connect() as connection:
         return {tuple(row) for row in connection.execute(sa.select(affected_packages))}
@@ -103,7 +87,7 @@ def test_upgrade_from_0013_with_data_finds_what_a_fresh_sync_finds(
         database.upgrade(engine)
     assert "store:HW-BAD" in caplog.text
     records = [parse_advisory(raw, origin="t") for raw in raws]
-    components = _components(records)
+    components = probe_components(records, listed=4)
     with AdvisoryStore(engine) as store:
         found = match_inventory(components, store)
     assert found == match_inventory(components, InMemoryAdvisories(records))

@@ -18,8 +18,8 @@ from osswatch.advisories.base import InMemoryAdvisories
 from osswatch.advisories.match import match_inventory
 from osswatch.advisories.osv_record import parse_advisory
 from osswatch.advisories.store import AdvisoryStore, StoredRecord, digest, encode, index_key
-from osswatch.model import Advisory, Component, EcosystemName, Location
 from osswatch.store.schema import affected_packages
+from tests.advisories.probes import probe_components
 from tests.store.migration_checks import differences, migrating, pypi_records
 
 # The tables as revision 0002 left them, written here as code of that time wrote them.
@@ -96,22 +96,6 @@ def _write_as_0002(engine: Engine, raws: list[dict[str, Any]]) -> None:
         connection.execute(sa.insert(OLD_INDEX), index)
 
 
-def _components(records: list[Advisory]) -> list[Component]:
-    """Each package of the records at each of its event and listed versions, and a few others."""
-    wanted: dict[tuple[str, str, str], None] = {}
-    for record in records:
-        for entry in record.affected:
-            versions = {e.version for r in entry.ranges for e in r.events} | set(entry.versions[:4])
-            for version in sorted(versions | {"0.1", "3.0", "99"}):
-                wanted[entry.package.ecosystem, entry.package.name, version] = None
-    return [
-        Component(
-            name=name, version=version, ecosystem=EcosystemName(eco), purl=None, location=Location(path="x")
-        )
-        for eco, name, version in wanted
-    ]
-
-
 def _rows(engine: Engine) -> set[tuple[Any, ...]]:
     with engine.connect() as connection:
         return {tuple(row) for row in connection.execute(sa.select(affected_packages))}
@@ -128,7 +112,7 @@ def test_upgrade_from_0002_with_data_gives_the_same_findings(
         database.upgrade(engine)
     assert "store:HW-4" in caplog.text  # the invalid record is named, and left unindexed
     valid = [parse_advisory(raw, origin="t") for raw in raws[:-1]]
-    components = _components(valid)
+    components = probe_components(valid, listed=4, others=("0.1", "3.0", "99"))
     with AdvisoryStore(engine) as store:
         found = match_inventory(components, store)
     expected = match_inventory(components, InMemoryAdvisories(valid))
